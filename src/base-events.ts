@@ -1,0 +1,538 @@
+/**
+ * EventLoop: the scheduler (asyncio's base_events.py).
+ *
+ * `_runOnce` is the only place where callbacks run. One iteration moves the timers that are due to
+ * the ready queue, then runs exactly the callbacks that were ready when it began (what they schedule
+ * runs in the next iteration). Task steps are queued as the task itself and a future's done
+ * callbacks as (callback, future) pairs, so no Handle, closure, Promise or microtask is made per step.
+ *
+ * The loop lives on the host's event loop: `_batch` runs iterations back to back for at most
+ * BATCH_MS, then yields to the host (a MessageChannel message, so host I/O and promise callbacks are
+ * never starved). With nothing ready it sleeps in the host — a `setTimeout` until the next timer, or
+ * no timer at all while it waits for a host callback — and work scheduled from outside wakes it (a
+ * microtask). It never busy-waits, and leaves no timer or ref'd port behind once it stops.
+ *
+ * Virtual clock: when nothing is ready and no host callback is outstanding (`_hostPending`), time
+ * jumps to the next timer at once. Seed: the callbacks of each iteration run in a seeded permutation.
+ */
+import { RuntimeError, ValueError } from "./exceptions.js";
+import { Handle, TimerHandle } from "./events.js";
+import { Future } from "./futures.js";
+import { Task } from "./tasks.js";
+import { ReadyQueue } from "./internal/ready-queue.js";
+import { TimerHeap } from "./internal/timer-heap.js";
+import { seededRandom } from "./internal/prng.js";
+import { enterLoop, runningLoopOrNull, setDefaultLoopFactory } from "./internal/running.js";
+import { checkCoroutine, type Coroutine } from "./coroutines.js";
+
+/** How long (ms of real time) the loop runs before it yields to the host. */
+const BATCH_MS = 5;
+
+/** Options of `new EventLoop()`, `newEventLoop()` and `run()`. */
+export interface EventLoopOptions {
+  /** Debug mode: reports slow steps, swallowed cancellations, and where failed tasks were created. */
+  debug?: boolean;
+  /** `"real"` (default): `performance.now()`. `"virtual"`: time jumps to the next timer when idle. */
+  clock?: "real" | "virtual";
+  /** Shuffle the callbacks of each iteration with this seed (explores and replays schedules). */
+  seed?: number;
+  /** Debug mode's threshold for a slow step, in ms (default 100). */
+  slowCallbackMs?: number;
+}
+
+/** What `callExceptionHandler` receives; the keys are Python's. */
+export interface ExceptionContext {
+  message: string;
+  exception?: unknown;
+  future?: Future<any>;
+  task?: Task<any>;
+  handle?: Handle;
+  transport?: unknown;
+  [key: string]: unknown;
+}
+
+/** A loop's exception handler. */
+export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
+
+const now: () => number = () => performance.now();
+
+type Runnable = { _run(arg: unknown): void };
+
+/**
+ * An event loop. Most code never touches one: `run(main())` creates a loop, runs `main` to
+ * completion, cancels what is left and closes it. Inside a coroutine, `getRunningLoop()` returns it.
+ *
+ * @example
+ * const loop = new EventLoop({ clock: "virtual" });
+ * loop.callLater(1000, () => console.log("one second later, in no wall time"));
+ * await loop.runUntilComplete(sleep(2000));
+ * loop.close();
+ */
+export class EventLoop {
+  /** @internal */ _ready = new ReadyQueue();
+  /** @internal */ _timers = new TimerHeap<TimerHandle>();
+  /** @internal */ _virtual: boolean;
+  /** @internal */ _vtime = 0;
+  /** @internal */ _rng: (() => number) | null;
+  /** @internal */ _debug: boolean;
+  /** Debug mode reports a step or callback that runs longer than this (ms). */
+  slowCallbackDuration: number;
+  /** @internal The task whose step is running. */
+  _current: Task<any> | null = null;
+  /** @internal The unfinished tasks, newest first. */
+  _taskHead: Task<any> | null = null;
+  /** @internal Host callbacks (adopted promises, I/O) the loop is waiting for. */
+  _hostPending = 0;
+  /** @internal 0: nothing to do on a push; 1: idle in the host, wake on a push; 2: closed. */
+  _wakeState = 0;
+  private _running = false;
+  private _stopping = false;
+  private _closed = false;
+  private _hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private _channel: MessageChannel | null = null;
+  private _portRefd = false;
+  private _settle: (() => void) | null = null;
+  private _handler: ExceptionHandler | null = null;
+  private readonly _batchFn: () => void;
+
+  constructor(options: EventLoopOptions = {}) {
+    if (typeof options !== "object" || options === null) throw new TypeError("EventLoop: options must be an object");
+    const { clock = "real", seed, debug = false, slowCallbackMs = 100 } = options;
+    if (clock !== "real" && clock !== "virtual") {
+      throw new ValueError(`EventLoop: clock must be "real" or "virtual", got ${JSON.stringify(clock)}`);
+    }
+    if (seed !== undefined && !Number.isInteger(seed)) {
+      throw new TypeError(`EventLoop: seed must be an integer, got ${String(seed)}`);
+    }
+    checkDelay(slowCallbackMs, "EventLoop: slowCallbackMs");
+    this._virtual = clock === "virtual";
+    this._rng = seed === undefined ? null : seededRandom(seed);
+    this._debug = Boolean(debug);
+    this.slowCallbackDuration = slowCallbackMs;
+    this._batchFn = () => this._batch();
+  }
+
+  /** The loop's clock in ms: monotonic; starts at 0 on the virtual clock. */
+  time(): number {
+    return this._virtual ? this._vtime : now();
+  }
+
+  /**
+   * Schedules `cb(...args)` to run at the next iteration, after what is already scheduled.
+   * @throws RuntimeError if the loop is closed; TypeError if `cb` is not a function.
+   */
+  callSoon<A extends unknown[]>(cb: (...args: A) => unknown, ...args: A): Handle {
+    this._checkClosed();
+    checkCallback(cb, "callSoon");
+    const h = new Handle(cb as (...a: unknown[]) => unknown, args.length === 0 ? null : args, this);
+    this._push(h, undefined);
+    return h;
+  }
+
+  /**
+   * Schedules `cb(...args)` to run `delay` ms from now (a negative delay acts as 0).
+   * @throws TypeError for a non-number delay; ValueError for NaN; RuntimeError if the loop is closed.
+   */
+  callLater<A extends unknown[]>(delay: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
+    checkDelay(delay, "callLater: delay");
+    return this.callAt(this.time() + delay, cb, ...args);
+  }
+
+  /**
+   * Schedules `cb(...args)` to run at loop time `when` (ms). Timers with the same deadline run in
+   * the order they were scheduled.
+   * @throws TypeError for a non-number time; ValueError for NaN; RuntimeError if the loop is closed.
+   */
+  callAt<A extends unknown[]>(when: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
+    this._checkClosed();
+    checkDelay(when, "callAt: when");
+    checkCallback(cb, "callAt");
+    const t = new TimerHandle(when, cb as (...a: unknown[]) => unknown, args.length === 0 ? null : args, this);
+    this._timers.push(t);
+    if (this._wakeState === 1) this._wake();
+    return t;
+  }
+
+  /** A new pending Future bound to this loop. */
+  createFuture<T = unknown>(): Future<T> {
+    return new Future<T>(this as never);
+  }
+
+  /**
+   * Wraps `coro` in a Task that starts at the next iteration.
+   * @throws TypeError if `coro` is not a coroutine object; RuntimeError if the loop is closed.
+   */
+  createTask<T>(coro: Coroutine<T>, options?: { name?: string }): Task<T> {
+    const t = new Task<T>(coro, this as never);
+    if (options !== undefined && options.name !== undefined) t._name = String(options.name);
+    return t;
+  }
+
+  /**
+   * Runs the loop until `aw` is done and returns its result (a coroutine is wrapped in a Task).
+   * @throws RuntimeError if the loop is closed, already running, or another loop is running;
+   *   rejects with `aw`'s error, or RuntimeError if `stop()` ended the loop first.
+   */
+  runUntilComplete<T>(aw: Future<T> | Coroutine<T>): Promise<T> {
+    this._checkClosed();
+    this._checkNotRunning();
+    let fut: Future<T>;
+    if (aw instanceof Future) {
+      if (aw._loop !== this) throw new ValueError("runUntilComplete: the future belongs to another loop");
+      fut = aw;
+    } else {
+      checkCoroutine(aw, "runUntilComplete");
+      fut = this.createTask(aw);
+    }
+    const stop = (): void => this.stop();
+    fut.addDoneCallback(stop);
+    return this.runForever().then(() => {
+      fut.removeDoneCallback(stop);
+      if (!fut.done()) throw new RuntimeError("Event loop stopped before Future completed.");
+      return fut.result();
+    });
+  }
+
+  /**
+   * Runs the loop until `stop()` is called; the Promise resolves then.
+   * @throws RuntimeError if the loop is closed, already running, or another loop is running.
+   */
+  runForever(): Promise<void> {
+    this._checkClosed();
+    this._checkNotRunning();
+    return new Promise<void>((resolve) => {
+      this._running = true;
+      this._settle = resolve;
+      this._batch();
+    });
+  }
+
+  /** Stops the loop after the current iteration (before `runForever`: after one iteration). */
+  stop(): void {
+    this._stopping = true;
+    if (this._wakeState === 1) this._wake();
+  }
+
+  /** Whether the loop is running (`runForever` or `runUntilComplete` in progress). */
+  isRunning(): boolean {
+    return this._running;
+  }
+
+  /** Whether `close()` was called. */
+  isClosed(): boolean {
+    return this._closed;
+  }
+
+  /**
+   * Closes the loop: pending callbacks and timers are dropped. Idempotent.
+   * @throws RuntimeError if the loop is running.
+   */
+  close(): void {
+    if (this._running) throw new RuntimeError("Cannot close a running event loop");
+    if (this._closed) return;
+    this._closed = true;
+    this._wakeState = 2;
+    this._ready.clear();
+    this._timers.clear();
+    if (this._channel !== null) {
+      this._channel.port1.close();
+      this._channel.port2.close();
+      this._channel = null;
+    }
+  }
+
+  /** Sets the handler called with errors nobody else handles (`null`: the default handler). */
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError("setExceptionHandler: the handler must be a function or null");
+    }
+    this._handler = handler;
+  }
+
+  /** The handler set by `setExceptionHandler`, or `null`. */
+  getExceptionHandler(): ExceptionHandler | null {
+    return this._handler;
+  }
+
+  /** Prints `context` to `console.error`: the message, the other keys, then the error with its stack. */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    const lines = [context.message || "Unhandled exception in event loop"];
+    for (const key of Object.keys(context).sort()) {
+      if (key === "message" || key === "exception") continue;
+      const v = context[key];
+      if (v !== undefined) lines.push(`${key}: ${String(v)}`);
+    }
+    const exc = context.exception;
+    if (exc !== undefined) lines.push(exc instanceof Error && exc.stack ? exc.stack : String(exc));
+    console.error(lines.join("\n"));
+  }
+
+  /** Passes `context` to the exception handler (or the default one); never throws. */
+  callExceptionHandler(context: ExceptionContext): void {
+    const h = this._handler;
+    try {
+      if (h === null) this.defaultExceptionHandler(context);
+      else h(this, context);
+    } catch (e) {
+      try {
+        this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception: e, context: context.message });
+      } catch {
+        // The default handler only prints; nothing is left to report to.
+      }
+    }
+  }
+
+  /** Turns debug mode on or off. */
+  setDebug(enabled: boolean): void {
+    this._debug = Boolean(enabled);
+  }
+
+  /** Whether debug mode is on. */
+  getDebug(): boolean {
+    return this._debug;
+  }
+
+  toString(): string {
+    const state = this._closed ? "closed" : this._running ? "running" : "idle";
+    return `<EventLoop ${state} clock=${this._virtual ? "virtual" : "real"} debug=${this._debug}>`;
+  }
+
+  /** @internal Queues a runnable or a done callback; wakes the loop if it sleeps in the host. */
+  _push(item: unknown, arg: unknown): void {
+    this._ready.push(item, arg);
+    if (this._wakeState !== 0) {
+      if (this._wakeState === 2) throw new RuntimeError("Event loop is closed");
+      this._wake();
+    }
+  }
+
+  /** @internal */
+  _checkClosed(): void {
+    if (this._closed) throw new RuntimeError("Event loop is closed");
+  }
+
+  /** @internal */
+  _timerCancelled(): void {
+    this._timers.noteCancelled();
+  }
+
+  /** @internal Registers a new task and schedules its first step. */
+  _addTask(t: Task<any>): void {
+    const head = this._taskHead;
+    t._nextTask = head;
+    if (head !== null) head._prevTask = t;
+    this._taskHead = t;
+    this._push(t, undefined);
+  }
+
+  /** @internal */
+  _removeTask(t: Task<any>): void {
+    const p = t._prevTask, n = t._nextTask;
+    if (p !== null) p._nextTask = n;
+    else if (this._taskHead === t) this._taskHead = n;
+    if (n !== null) n._prevTask = p;
+    t._prevTask = t._nextTask = null;
+  }
+
+  /** @internal A host callback (promise, I/O) is outstanding: the virtual clock waits for it. */
+  _hostAcquire(): void {
+    this._hostPending++;
+  }
+
+  /** @internal The host callback came (or is no longer awaited). */
+  _hostRelease(): void {
+    this._hostPending--;
+    if (this._wakeState === 1) this._wake();
+  }
+
+  private _checkNotRunning(): void {
+    if (this._running) throw new RuntimeError("This event loop is already running");
+    if (runningLoopOrNull() !== null) throw new RuntimeError("Cannot run the event loop while another loop is running");
+  }
+
+  private _wake(): void {
+    this._wakeState = 0;
+    if (this._hostTimer !== undefined) {
+      clearTimeout(this._hostTimer);
+      this._hostTimer = undefined;
+    }
+    queueMicrotask(this._batchFn);
+  }
+
+  /** Runs iterations until stopped, idle, or out of time for this batch. */
+  private _batch(): void {
+    if (!this._running || this._closed) return;
+    this._wakeState = 0;
+    if (this._hostTimer !== undefined) {
+      clearTimeout(this._hostTimer);
+      this._hostTimer = undefined;
+    }
+    if (this._portRefd) this._unrefPort();
+    const prev = enterLoop(this);
+    const deadline = now() + BATCH_MS;
+    let n = 0;
+    try {
+      for (;;) {
+        if (this._ready.size === 0 && !this._stopping && !this._advance()) return;
+        this._runOnce();
+        if (this._stopping) {
+          this._finishRun();
+          return;
+        }
+        if ((++n & 15) === 0 && now() >= deadline) {
+          this._yieldToHost();
+          return;
+        }
+      }
+    } finally {
+      enterLoop(prev);
+    }
+  }
+
+  /** Nothing is ready: jump (virtual) or wait (real) for the next timer. False when going idle. */
+  private _advance(): boolean {
+    const t = this._timers.peek();
+    if (t === undefined) {
+      this._wakeState = 1;
+      return false;
+    }
+    if (this._virtual) {
+      if (this._hostPending > 0) {
+        this._wakeState = 1;
+        return false;
+      }
+      if (t._when > this._vtime) this._vtime = t._when;
+      return true;
+    }
+    const delay = t._when - now();
+    if (delay <= 0) return true;
+    this._wakeState = 1;
+    this._hostTimer = setTimeout(this._batchFn, Math.ceil(delay));
+    return false;
+  }
+
+  /** One iteration: due timers to the ready queue, then the callbacks ready now. */
+  private _runOnce(): void {
+    const timers = this._timers;
+    const q = this._ready;
+    if (timers.items.length > 0) {
+      const end = this._virtual ? this._vtime : now();
+      for (;;) {
+        const t = timers.peek();
+        if (t === undefined || t._when > end) break;
+        timers.pop();
+        q.push(t, undefined);
+      }
+    }
+    let n = q.size;
+    if (this._rng !== null && n > 1) q.shuffle(n, this._rng);
+    if (this._debug) {
+      this._runDebug(n);
+      return;
+    }
+    while (n-- > 0) {
+      const i = q.head << 1;
+      const buf = q.buf;
+      const item = buf[i];
+      const arg = buf[i + 1];
+      buf[i] = undefined;
+      buf[i + 1] = undefined;
+      q.head = (q.head + 1) & q.mask;
+      q.size--;
+      try {
+        if (typeof item === "function") item(arg);
+        else (item as Runnable)._run(arg);
+      } catch (e) {
+        this._callbackFailed(e, item);
+      }
+    }
+  }
+
+  private _runDebug(n: number): void {
+    const q = this._ready;
+    while (n-- > 0) {
+      const i = q.head << 1;
+      const item = q.buf[i];
+      const arg = q.buf[i + 1];
+      q.buf[i] = q.buf[i + 1] = undefined;
+      q.head = (q.head + 1) & q.mask;
+      q.size--;
+      const t0 = now();
+      try {
+        if (typeof item === "function") item(arg);
+        else (item as Runnable)._run(arg);
+      } catch (e) {
+        this._callbackFailed(e, item);
+      }
+      const dt = now() - t0;
+      if (dt >= this.slowCallbackDuration) this._reportSlow(item, dt);
+    }
+  }
+
+  private _reportSlow(item: unknown, dt: number): void {
+    const what = item instanceof Task ? item : undefined;
+    const where = what?._debug ? ` created at\n${what._debug.source}` : "";
+    const desc = what ? what.toString() : typeof item === "function" ? `callback ${item.name || "anonymous"}()` : String(item);
+    this.callExceptionHandler({
+      message: `Executing ${desc} took ${(dt / 1000).toFixed(3)} seconds${where}`,
+      ...(what ? { task: what } : {}),
+      ...(item instanceof Handle ? { handle: item } : {}),
+    });
+  }
+
+  private _callbackFailed(e: unknown, item: unknown): void {
+    const name = item instanceof Handle ? item.toString() : typeof item === "function" ? `${item.name || "anonymous"}()` : String(item);
+    this.callExceptionHandler({
+      message: `Exception in callback ${name}`,
+      exception: e,
+      ...(item instanceof Handle ? { handle: item } : {}),
+    });
+  }
+
+  private _yieldToHost(): void {
+    let ch = this._channel;
+    if (ch === null) {
+      ch = this._channel = new MessageChannel();
+      ch.port1.onmessage = this._batchFn;
+    }
+    (ch.port1 as { ref?: () => void }).ref?.();
+    this._portRefd = true;
+    ch.port2.postMessage(null);
+  }
+
+  private _unrefPort(): void {
+    this._portRefd = false;
+    (this._channel?.port1 as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  private _finishRun(): void {
+    this._stopping = false;
+    this._running = false;
+    this._wakeState = this._closed ? 2 : 0;
+    if (this._hostTimer !== undefined) {
+      clearTimeout(this._hostTimer);
+      this._hostTimer = undefined;
+    }
+    if (this._portRefd) this._unrefPort();
+    const settle = this._settle;
+    this._settle = null;
+    settle?.();
+  }
+}
+
+/** A new event loop (asyncio's `new_event_loop`). */
+export function newEventLoop(options?: EventLoopOptions): EventLoop {
+  return new EventLoop(options);
+}
+
+setDefaultLoopFactory(() => new EventLoop());
+
+/** @internal Validates a delay or time in ms. */
+export function checkDelay(ms: unknown, what: string): asserts ms is number {
+  if (typeof ms !== "number") throw new TypeError(`${what} must be a number of milliseconds, got ${typeof ms}`);
+  if (Number.isNaN(ms)) throw new ValueError(`${what} must not be NaN`);
+}
+
+function checkCallback(cb: unknown, where: string): void {
+  if (typeof cb !== "function") throw new TypeError(`${where}: the callback must be a function, got ${typeof cb}`);
+}

@@ -1,0 +1,65 @@
+/**
+ * What a coroutine is in asyncio-ts: a generator whose `yield*` is `await`.
+ *
+ * A coroutine only ever yields `Suspension`s, and only through `yield*` on an awaitable: a `Future`
+ * yields itself while it is pending, `sleep(0)` yields the loop's "yield once" token. The `Task`
+ * that drives the coroutine reads what was yielded; users never name `Suspension` or `yield` bare.
+ */
+
+declare const suspensionBrand: unique symbol;
+
+/** The opaque value a coroutine yields to its task. Only awaitables produce it (through `yield*`). */
+export interface Suspension {
+  readonly [suspensionBrand]: true;
+}
+
+/** A coroutine object: what a generator function (`function*`) returns. `yield*` it to await it. */
+export type Coroutine<T = unknown> = Generator<Suspension, T, unknown>;
+
+/** Anything `yield*` accepts in a coroutine: a coroutine, a `Future`/`Task`, or what `sleep`, `gather`… return. */
+export type Awaitable<T = unknown> = Iterable<Suspension, T, unknown>;
+
+/** `true` for any generator object (what a `function*` returns), the form every coroutine has. */
+export function isCoroutine(x: unknown): x is Coroutine<unknown> {
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    Object.prototype.toString.call(x) === "[object Generator]"
+  );
+}
+
+/** The token `sleep(0)` yields: the task reschedules itself at the end of the ready queue. */
+export const YIELD_ONCE = { toString: () => "<yield once>" } as unknown as Suspension;
+
+/** Describes a value for error messages: `a Promise`, `a function`, `null`, `a number (3)`… */
+export function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (x === undefined) return "undefined";
+  if (typeof x === "function") return `a function (${x.name || "anonymous"})`;
+  if (typeof x === "object") {
+    if (typeof (x as { then?: unknown }).then === "function") return "a Promise or thenable";
+    const name = (x as object).constructor?.name;
+    return name ? `an object of class ${name}` : "an object";
+  }
+  return `a ${typeof x} (${String(x)})`;
+}
+
+/**
+ * Checks that `coro` is a coroutine object, with an error that says what to do instead.
+ * @throws TypeError for a Promise (use `fromPromise`), a generator function not called, or anything else.
+ */
+export function checkCoroutine(coro: unknown, where: string): asserts coro is Coroutine<unknown> {
+  if (isCoroutine(coro)) return;
+  let hint = "";
+  if (typeof coro === "function") {
+    hint =
+      coro.constructor?.name === "GeneratorFunction"
+        ? ": call the generator function to get a coroutine object, e.g. main() not main"
+        : coro.constructor?.name === "AsyncFunction"
+          ? ": an async function cannot be cancelled at its await points; write it as a generator function (function* with yield*), or adopt its promise with fromPromise()"
+          : ": pass a coroutine object (what a function* returns)";
+  } else if (coro !== null && typeof coro === "object" && typeof (coro as { then?: unknown }).then === "function") {
+    hint = ": a Promise is not a coroutine; wrap it with fromPromise(promise) and yield* the future";
+  }
+  throw new TypeError(`${where}: a coroutine was expected, got ${describe(coro)}${hint}`);
+}

@@ -1,0 +1,75 @@
+/**
+ * Handles for callbacks scheduled on a loop (asyncio's events.py), and the running-loop functions.
+ */
+import type { EventLoop } from "./base-events.js";
+import type { HeapTimer } from "./internal/timer-heap.js";
+
+export { getRunningLoop, getEventLoop, setEventLoop } from "./internal/running.js";
+
+/** A callback scheduled by `callSoon`; `cancel()` keeps it from running. */
+export class Handle {
+  /** @internal */ _cb: ((...args: any[]) => unknown) | null;
+  /** @internal */ _args: unknown[] | null;
+  /** @internal */ _loop: EventLoop;
+  /** @internal */ _cancelled = false;
+
+  /** @internal */
+  constructor(cb: (...args: any[]) => unknown, args: unknown[] | null, loop: EventLoop) {
+    this._cb = cb;
+    this._args = args;
+    this._loop = loop;
+  }
+
+  /** Keeps the callback from running; does nothing if it already ran or was cancelled. */
+  cancel(): void {
+    if (!this._cancelled) {
+      this._cancelled = true;
+      this._cb = null;
+      this._args = null;
+    }
+  }
+
+  /** Whether `cancel()` was called. */
+  cancelled(): boolean {
+    return this._cancelled;
+  }
+
+  /** @internal Runs the callback (the loop's runOnce is the only caller). */
+  _run(_arg: unknown): void {
+    const cb = this._cb;
+    if (cb === null) return;
+    const args = this._args;
+    if (args === null) cb();
+    else cb(...args);
+  }
+
+  toString(): string {
+    const name = this._cb?.name || "callback";
+    return `<${this.constructor.name}${this._cancelled ? " cancelled" : ""} ${name}()>`;
+  }
+}
+
+/** A callback scheduled by `callLater`/`callAt` for a loop time `when()` (ms). */
+export class TimerHandle extends Handle implements HeapTimer {
+  /** @internal */ _when: number;
+  /** @internal */ _seq = 0;
+  /** @internal */ _scheduled = false;
+
+  /** @internal */
+  constructor(when: number, cb: (...args: any[]) => unknown, args: unknown[] | null, loop: EventLoop) {
+    super(cb, args, loop);
+    this._when = when;
+  }
+
+  /** The loop time (ms) at which the callback is scheduled. */
+  when(): number {
+    return this._when;
+  }
+
+  override cancel(): void {
+    if (!this._cancelled) {
+      if (this._scheduled) this._loop._timerCancelled();
+      super.cancel();
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The error classes of asyncio-ts, one per asyncio exception.
+ *
+ * Every class sets `name` to its own class name, so `String(err)` and stack traces read as in Python.
+ * JS has no BaseException: `CancelledError` is an `Error` like the rest, which is why a bare
+ * `catch (e) {}` swallows cancellation; debug mode reports a task that does so (see docs/design.md).
+ */
+
+function named<T extends abstract new (...args: never[]) => Error>(cls: T, name: string): T {
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+  return cls;
+}
+
+/** The operation was cancelled: thrown into a coroutine at its await point by `Task.cancel()`. */
+export class CancelledError extends Error {
+  constructor(message = "") {
+    super(message);
+  }
+}
+named(CancelledError, "CancelledError");
+
+/** A deadline passed: raised by `waitFor`, `timeout`, `timeoutAt` and `asCompleted`. */
+export class TimeoutError extends Error {}
+named(TimeoutError, "TimeoutError");
+
+/** A future was used in a state that does not allow the call (`setResult` twice, `result()` while pending). */
+export class InvalidStateError extends Error {}
+named(InvalidStateError, "InvalidStateError");
+
+/** Python's RuntimeError: misuse of the runtime (no running loop, closed loop, releasing an unlocked lock, …). */
+export class RuntimeError extends Error {}
+named(RuntimeError, "RuntimeError");
+
+/** Python's ValueError: an argument has the right type but a wrong value. */
+export class ValueError extends Error {}
+named(ValueError, "ValueError");
+
+/** `Queue.getNowait()` on an empty queue. */
+export class QueueEmpty extends Error {}
+named(QueueEmpty, "QueueEmpty");
+
+/** `Queue.putNowait()` on a full queue. */
+export class QueueFull extends Error {}
+named(QueueFull, "QueueFull");
+
+/** A queue was shut down: `put` after `shutdown()`, `get` once a shut-down queue is empty. */
+export class QueueShutDown extends Error {}
+named(QueueShutDown, "QueueShutDown");
+
+/** A `Barrier` was aborted or reset while a task waited on it. */
+export class BrokenBarrierError extends Error {}
+named(BrokenBarrierError, "BrokenBarrierError");
+
+/** A stream ended before `expected` bytes were read; `partial` holds what was read. */
+export class IncompleteReadError extends Error {
+  readonly partial: Uint8Array;
+  readonly expected: number | null;
+  constructor(partial: Uint8Array, expected: number | null) {
+    const r = expected === null ? "undefined" : String(expected);
+    super(`${partial.length} bytes read on a total of ${r} expected bytes`);
+    this.partial = partial;
+    this.expected = expected;
+  }
+}
+named(IncompleteReadError, "IncompleteReadError");
+
+/** A separator was not found within the stream's limit; `consumed` bytes are to be consumed. */
+export class LimitOverrunError extends Error {
+  readonly consumed: number;
+  constructor(message: string, consumed: number) {
+    super(message);
+    this.consumed = consumed;
+  }
+}
+named(LimitOverrunError, "LimitOverrunError");
+
+type Matcher = ((e: unknown) => boolean) | (abstract new (...args: never[]) => unknown);
+
+function toPredicate(m: Matcher): (e: unknown) => boolean {
+  const proto = (m as { prototype?: unknown }).prototype;
+  if (proto !== undefined && (proto === Error.prototype || proto instanceof Error)) {
+    return (e) => e instanceof (m as abstract new (...args: never[]) => unknown);
+  }
+  return m as (e: unknown) => boolean;
+}
+
+/**
+ * Several errors raised together, as by a `TaskGroup`. Extends `AggregateError`: `.exceptions`
+ * (same array as `.errors`) holds them in order. `message` is Python's `str(eg)`:
+ * `"unhandled errors in a TaskGroup (2 sub-exceptions)"`.
+ */
+export class ExceptionGroup extends AggregateError {
+  /** The message without the sub-exception count (Python's `eg.message`). */
+  readonly baseMessage: string;
+  readonly exceptions: readonly unknown[];
+
+  constructor(message: string, exceptions: readonly unknown[]) {
+    if (typeof message !== "string") throw new TypeError("ExceptionGroup: the message must be a string");
+    if (!Array.isArray(exceptions) || exceptions.length === 0) {
+      throw new ValueError("ExceptionGroup: the second argument (exceptions) must be a non-empty array");
+    }
+    const n = exceptions.length;
+    super(exceptions, `${message} (${n} sub-exception${n === 1 ? "" : "s"})`);
+    this.baseMessage = message;
+    this.exceptions = exceptions;
+  }
+
+  /** A new group with the same message holding `excs` (Python's `derive`). */
+  derive(excs: readonly unknown[]): ExceptionGroup {
+    return new ExceptionGroup(this.baseMessage, excs);
+  }
+
+  /**
+   * The errors that match `pred` (a class or a predicate), keeping the nesting, or `null` if none does.
+   */
+  subgroup(pred: Matcher): ExceptionGroup | null {
+    return this.split(pred)[0];
+  }
+
+  /** `[matching, rest]`, each a group keeping the nesting, or `null` where empty. */
+  split(pred: Matcher): [ExceptionGroup | null, ExceptionGroup | null] {
+    const test = toPredicate(pred);
+    if (test(this)) return [this, null];
+    const match: unknown[] = [];
+    const rest: unknown[] = [];
+    for (const e of this.exceptions) {
+      if (e instanceof ExceptionGroup) {
+        const [m, r] = e.split(test);
+        if (m !== null) match.push(m);
+        if (r !== null) rest.push(r);
+      } else if (test(e)) {
+        match.push(e);
+      } else {
+        rest.push(e);
+      }
+    }
+    return [
+      match.length === 0 ? null : this.derive(match),
+      rest.length === 0 ? null : this.derive(rest),
+    ];
+  }
+}
+named(ExceptionGroup, "ExceptionGroup");

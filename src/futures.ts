@@ -1,0 +1,364 @@
+/**
+ * Future: the result of an operation that completes later (asyncio's futures.py).
+ *
+ * The await protocol lives here: a Future is its own iterator, so `yield* fut` in a coroutine calls
+ * `next()`, which yields the future itself while it is pending (flagging `_blocking`, CPython's
+ * `_asyncio_future_blocking`) and returns its result, or throws its error, once it is done. The Task
+ * that drives the coroutine is the only code that resumes it, and only after the future is done,
+ * so the second `next()` always finds a result. A done future returns at once, without suspending.
+ *
+ * Done callbacks never run synchronously: completion puts them on the loop's ready queue, in the
+ * order they were added. A waiting Task is stored as a callback itself (no closure per await).
+ */
+import { CancelledError, InvalidStateError } from "./exceptions.js";
+import { getEventLoop } from "./internal/running.js";
+import type { Suspension } from "./coroutines.js";
+import type { EventLoop } from "./base-events.js";
+
+/** Where a future is in its life: `pending`, then `finished` (a result), `failed` (an error) or `cancelled`. */
+export type FutureState = "pending" | "finished" | "failed" | "cancelled";
+
+/** A done callback: called (through the loop) with the future once it is done. */
+export type DoneCallback<F> = (fut: F) => void;
+
+/** @internal What sits in a future's callback list: a function, or a runnable such as a waiting Task. */
+export type Waiter = DoneCallback<any> | { _run(arg: unknown): void };
+
+/** Options of `new Future()`. */
+export interface FutureOptions {
+  /** The loop the future belongs to; by default the running loop, else `getEventLoop()`. */
+  loop?: EventLoop;
+}
+
+const reportUnretrieved = new FinalizationRegistry<Unretrieved>((u) => u.report());
+
+/** @internal What is kept to report an error nobody retrieved, once its future is collected. */
+export class Unretrieved {
+  constructor(
+    readonly loop: EventLoop,
+    readonly what: string,
+    readonly exception: unknown,
+    readonly source: string | null,
+  ) {}
+  report(): void {
+    this.loop.callExceptionHandler({
+      message: `${this.what} exception was never retrieved`,
+      exception: this.exception,
+      ...(this.source === null ? {} : { sourceTraceback: this.source }),
+    });
+  }
+}
+
+/**
+ * The eventual result of an operation, set once with `setResult`, `setException` or `cancel`.
+ *
+ * Inside a coroutine, `yield* fut` waits for it without blocking the loop and returns its result
+ * (or throws its error, or `CancelledError`). From plain async code, `await fut` does the same: a
+ * Future is `PromiseLike`, and creates no Promise until `then` is called.
+ *
+ * @example
+ * function* main() {
+ *   const fut = getRunningLoop().createFuture<string>();
+ *   getRunningLoop().callLater(100, () => fut.setResult("done"));
+ *   console.log(yield* fut); // "done", 100 ms later
+ * }
+ */
+export class Future<T = unknown> implements PromiseLike<T> {
+  /** @internal */ _state: FutureState = "pending";
+  /** @internal The result, the error, or the CancelledError, depending on `_state`. */
+  _result: unknown = undefined;
+  /** @internal */ _loop: EventLoop;
+  /** @internal The first done callback (most futures have one). */
+  _cb0: Waiter | null = null;
+  /** @internal The other done callbacks, in order. */
+  _cbs: Waiter[] | null = null;
+  /** @internal Set by `next()` when a coroutine suspends on this future through `yield*`. */
+  _blocking = false;
+  /** @internal The message given to `cancel()`. */
+  _cancelMessage: string | undefined = undefined;
+  /** @internal The failed-and-not-retrieved report, registered for when the future is collected. */
+  _unretrieved: Unretrieved | null = null;
+  /** @internal The Promise behind `then()`, created by its first call. */
+  _bridge: PromiseBridge<T> | null = null;
+
+  constructor(options?: FutureOptions) {
+    // The loop passes itself (createFuture) to skip the options object on the hot path.
+    const o = options as (FutureOptions & { _ready?: unknown }) | undefined;
+    this._loop = o === undefined ? getEventLoop() : o._ready !== undefined ? (o as unknown as EventLoop) : (o.loop ?? getEventLoop());
+  }
+
+  /** The loop this future is bound to. */
+  getLoop(): EventLoop {
+    return this._loop;
+  }
+
+  /** Whether the future has a result, an error, or was cancelled. */
+  done(): boolean {
+    return this._state !== "pending";
+  }
+
+  /** Whether the future was cancelled. */
+  cancelled(): boolean {
+    return this._state === "cancelled";
+  }
+
+  /**
+   * The result.
+   * @throws the future's error if it failed; `CancelledError` if it was cancelled;
+   *   `InvalidStateError` if it is still pending.
+   */
+  result(): T {
+    const s = this._state;
+    if (s === "finished") return this._result as T;
+    if (s === "failed") {
+      this._retrieved();
+      throw this._result;
+    }
+    if (s === "cancelled") throw this._makeCancelledError();
+    throw new InvalidStateError("Result is not set.");
+  }
+
+  /**
+   * The error the future failed with, or `null` if it has a result.
+   * @throws `CancelledError` if it was cancelled; `InvalidStateError` if it is still pending.
+   */
+  exception(): unknown {
+    const s = this._state;
+    if (s === "finished") return null;
+    if (s === "failed") {
+      this._retrieved();
+      return this._result;
+    }
+    if (s === "cancelled") throw this._makeCancelledError();
+    throw new InvalidStateError("Exception is not set.");
+  }
+
+  /**
+   * Completes the future with `value` and schedules its done callbacks.
+   * @throws InvalidStateError if the future is already done.
+   */
+  setResult(value: T): void {
+    if (this._state !== "pending") throw new InvalidStateError(`setResult: ${this.toString()} is already done`);
+    this._result = value;
+    this._state = "finished";
+    this._scheduleCallbacks();
+  }
+
+  /**
+   * Fails the future with `error` and schedules its done callbacks. An error nobody retrieves
+   * (by `result()`, `exception()`, `yield*` or `await`) is reported to the loop's exception
+   * handler when the future is garbage-collected.
+   * @throws InvalidStateError if the future is already done.
+   */
+  setException(error: unknown): void {
+    if (this._state !== "pending") throw new InvalidStateError(`setException: ${this.toString()} is already done`);
+    this._fail(error);
+  }
+
+  /**
+   * Cancels the future: if it is pending, it becomes cancelled and its done callbacks are scheduled.
+   * Returns false if it was already done.
+   */
+  cancel(msg?: string): boolean {
+    if (this._state !== "pending") return false;
+    this._cancelMessage = msg;
+    this._state = "cancelled";
+    this._scheduleCallbacks();
+    return true;
+  }
+
+  /**
+   * Adds a callback to run (through the loop, never synchronously) with this future once it is done;
+   * if it is already done, the callback is scheduled at once.
+   */
+  addDoneCallback(cb: DoneCallback<this>): void {
+    if (typeof cb !== "function") throw new TypeError("addDoneCallback: the callback must be a function");
+    this._addWaiter(cb);
+  }
+
+  /** Removes every occurrence of `cb` from the done callbacks; returns how many were removed. */
+  removeDoneCallback(cb: DoneCallback<this>): number {
+    let n = 0;
+    if (this._cb0 === cb) {
+      this._cb0 = null;
+      n++;
+    }
+    const cbs = this._cbs;
+    if (cbs !== null) {
+      const kept = cbs.filter((c) => c !== cb);
+      n += cbs.length - kept.length;
+      this._cbs = kept.length === 0 ? null : kept;
+    }
+    return n;
+  }
+
+  /**
+   * Plain async code can `await` a future: the first call creates the Promise, settled as soon as
+   * the future is done (a cancelled future rejects with its `CancelledError`).
+   */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    let b = this._bridge;
+    if (b === null) {
+      b = this._bridge = new PromiseBridge<T>();
+      if (this._state !== "pending") this._settleBridge(b);
+    }
+    return b.promise.then(onfulfilled, onrejected);
+  }
+
+  /** @internal The iterator protocol behind `yield* fut`: a future is its own iterator. */
+  [Symbol.iterator](): Iterator<Suspension, T, unknown> {
+    return this;
+  }
+
+  /** @internal Suspends while pending, then returns the result (or throws). */
+  next(): IteratorResult<Suspension, T> {
+    if (this._state === "pending") {
+      this._blocking = true;
+      return { done: false, value: this as unknown as Suspension };
+    }
+    return { done: true, value: this.result() };
+  }
+
+  /** @internal An error thrown into a coroutine suspended on this future surfaces at its `yield*`. */
+  throw(e: unknown): IteratorResult<Suspension, T> {
+    throw e;
+  }
+
+  /** @internal */
+  return(value?: unknown): IteratorResult<Suspension, T> {
+    return { done: true, value: value as T };
+  }
+
+  toString(): string {
+    return `<${this.constructor.name} ${this._describeState()}>`;
+  }
+
+  /** @internal */
+  _describeState(): string {
+    switch (this._state) {
+      case "pending":
+        return "pending";
+      case "cancelled":
+        return "cancelled";
+      case "finished":
+        return `finished result=${short(this._result)}`;
+      case "failed":
+        return `finished exception=${short(this._result)}`;
+    }
+  }
+
+  /** @internal */
+  _addWaiter(w: Waiter): void {
+    if (this._state !== "pending") {
+      this._loop._push(w, this);
+    } else if (this._cb0 === null && this._cbs === null) {
+      this._cb0 = w;
+    } else if (this._cbs === null) {
+      this._cbs = [w];
+    } else {
+      this._cbs.push(w);
+    }
+  }
+
+  /** @internal Removes one waiter (a task or callback) added by `_addWaiter`. */
+  _removeWaiter(w: Waiter): void {
+    if (this._cb0 === w) {
+      this._cb0 = null;
+      return;
+    }
+    const cbs = this._cbs;
+    if (cbs !== null) {
+      const i = cbs.indexOf(w);
+      if (i >= 0) cbs.splice(i, 1);
+    }
+  }
+
+  /** @internal */
+  _fail(error: unknown): void {
+    this._result = error;
+    this._state = "failed";
+    const u = (this._unretrieved = new Unretrieved(this._loop, this.toString(), error, this._sourceTraceback()));
+    reportUnretrieved.register(this, u, this);
+    this._scheduleCallbacks();
+  }
+
+  /** @internal Marks the error as retrieved: it will not be reported. */
+  _retrieved(): void {
+    if (this._unretrieved !== null) {
+      this._unretrieved = null;
+      reportUnretrieved.unregister(this);
+    }
+  }
+
+  /** @internal Where the future was created, in debug mode. */
+  _sourceTraceback(): string | null {
+    return null;
+  }
+
+  /** @internal The CancelledError to raise for a cancelled future (kept, so the same one is raised each time). */
+  _makeCancelledError(): CancelledError {
+    let e = this._result;
+    if (!(e instanceof CancelledError)) e = this._result = new CancelledError(this._cancelMessage ?? "");
+    return e as CancelledError;
+  }
+
+  /** @internal Puts the done callbacks on the ready queue, in order. */
+  _scheduleCallbacks(): void {
+    const loop = this._loop;
+    const c0 = this._cb0;
+    if (c0 !== null) {
+      this._cb0 = null;
+      loop._push(c0, this);
+    }
+    const cbs = this._cbs;
+    if (cbs !== null) {
+      this._cbs = null;
+      for (let i = 0; i < cbs.length; i++) loop._push(cbs[i], this);
+    }
+    if (this._bridge !== null) this._settleBridge(this._bridge);
+  }
+
+  /** @internal */
+  _settleBridge(b: PromiseBridge<T>): void {
+    const s = this._state;
+    if (s === "finished") b.resolve(this._result as T);
+    else if (s === "failed") {
+      this._retrieved();
+      b.reject(this._result);
+    } else b.reject(this._makeCancelledError());
+  }
+}
+
+/** @internal A Promise with its resolvers, for `then()`. */
+export class PromiseBridge<T> {
+  promise: Promise<T>;
+  resolve!: (v: T) => void;
+  reject!: (e: unknown) => void;
+  constructor() {
+    this.promise = new Promise<T>((res, rej) => {
+      this.resolve = res;
+      this.reject = rej;
+    });
+  }
+}
+
+/** A short repr of a value for `toString()`. */
+export function short(v: unknown): string {
+  if (v instanceof Error) return `${v.name}(${JSON.stringify(v.message)})`;
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 37) + "..." : v);
+  if (typeof v === "object" && v !== null) return Array.isArray(v) ? `[${v.length} items]` : `<${v.constructor?.name ?? "object"}>`;
+  return String(v);
+}
+
+/** `true` for a Future or Task (asyncio's `isfuture`). */
+export function isFuture(x: unknown): x is Future<unknown> {
+  return x instanceof Future;
+}
+
+/** @internal Sets `value` on `fut` unless it is already done (cancelled): used by timers. */
+export function setResultUnlessDone<T>(fut: Future<T>, value: T): void {
+  if (fut._state === "pending") fut.setResult(value);
+}

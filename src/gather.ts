@@ -1,0 +1,138 @@
+/** `gather`: run awaitables concurrently and collect their results in order (asyncio.gather). */
+import { CancelledError } from "./exceptions.js";
+import { Future } from "./futures.js";
+import { ensureFuture, newCancelledError } from "./tasks.js";
+import { getEventLoop } from "./internal/running.js";
+import type { Awaitable, Suspension } from "./coroutines.js";
+import type { EventLoop } from "./base-events.js";
+
+/** Options of `gather`, passed as the last argument. */
+export interface GatherOptions {
+  /** Return errors (and `CancelledError`s) in the results instead of raising the first one. */
+  returnExceptions?: boolean;
+}
+
+/** What `yield*` on `A` returns. */
+export type AwaitedResult<A> = A extends Future<infer T> ? T : A extends Iterable<Suspension, infer T, unknown> ? T : never;
+
+/** The typed tuple `gather` returns. */
+export type GatherResults<A extends readonly unknown[]> = { -readonly [K in keyof A]: AwaitedResult<A[K]> };
+
+/** With `returnExceptions: true`, each slot may hold an error instead. */
+export type GatherSettled<A extends readonly unknown[]> = { -readonly [K in keyof A]: AwaitedResult<A[K]> | Error };
+
+type Aw = Future<any> | Awaitable<any>;
+
+/** The Future `gather` returns: cancelling it cancels every child that is not done. */
+class GatheringFuture<T> extends Future<T> {
+  /** @internal */ _children: Future<unknown>[];
+  /** @internal */ _cancelRequested = false;
+
+  constructor(children: Future<unknown>[], loop: EventLoop) {
+    super(loop as never);
+    this._children = children;
+  }
+
+  /**
+   * Cancels every child not done yet; the gather then ends with `CancelledError` (whatever
+   * `returnExceptions` says) once they are done. Returns false if no child could be cancelled.
+   */
+  override cancel(msg?: string): boolean {
+    if (this.done()) return false;
+    let ret = false;
+    for (const child of this._children) if (child.cancel(msg)) ret = true;
+    if (ret) this._cancelRequested = true;
+    return ret;
+  }
+}
+
+/**
+ * Runs the awaitables concurrently (coroutines are wrapped in tasks at once) and returns a Future of
+ * their results, in argument order, as a typed tuple.
+ *
+ * - The first error (or child cancellation) is raised to the awaiter at once; the other children
+ *   keep running (they are not cancelled), as in CPython.
+ * - With `{ returnExceptions: true }` as the last argument, errors are results instead.
+ * - Cancelling the returned future cancels every child not done; the gather then raises
+ *   `CancelledError` once they are done, even with `returnExceptions`.
+ * - The same awaitable passed twice runs once and fills both slots.
+ * - Outside a running loop, the children bind to `getEventLoop()`.
+ *
+ * @example
+ * const [a, b] = yield* gather(fetch(1), fetch(2));            // both at once
+ * const rs = yield* gather(...tasks, { returnExceptions: true }); // errors as values
+ */
+export function gather<A extends readonly Aw[]>(...args: [...A, GatherOptions & { returnExceptions: true }]): Future<GatherSettled<A>>;
+export function gather<A extends readonly Aw[]>(...args: [...A, GatherOptions]): Future<GatherResults<A>>;
+export function gather<A extends readonly Aw[]>(...aws: A): Future<GatherResults<A>>;
+export function gather(...args: unknown[]): Future<unknown[]> {
+  let returnExceptions = false;
+  const last = args[args.length - 1];
+  if (isOptions(last)) {
+    args.pop();
+    returnExceptions = Boolean(last.returnExceptions);
+  }
+  if (args.length === 0) {
+    const outer = getEventLoop().createFuture<unknown[]>();
+    outer.setResult([]);
+    return outer;
+  }
+
+  const children: Future<unknown>[] = [];
+  const byArg = new Map<unknown, Future<unknown>>();
+  const doneFuts: Future<unknown>[] = [];
+  let loop: EventLoop | undefined;
+  let nfuts = 0;
+  let nfinished = 0;
+  let outer: GatheringFuture<unknown[]> | null = null;
+
+  const onChildDone = (fut: Future<unknown>): void => {
+    nfinished++;
+    if (outer === null || outer.done()) {
+      if (!fut.cancelled()) fut.exception(); // mark the error retrieved
+      return;
+    }
+    if (!returnExceptions) {
+      if (fut.cancelled()) {
+        outer.setException(fut._makeCancelledError());
+        return;
+      }
+      const exc = fut.exception();
+      if (exc !== null) {
+        outer.setException(exc);
+        return;
+      }
+    }
+    if (nfinished === nfuts) {
+      const results = children.map((f) => {
+        if (f.cancelled()) return new CancelledError(f._cancelMessage ?? "");
+        const e = f.exception();
+        return e === null ? f.result() : e;
+      });
+      if (outer._cancelRequested) outer.setException(newCancelledError(fut._cancelMessage));
+      else outer.setResult(results);
+    }
+  };
+
+  for (const arg of args) {
+    let fut = byArg.get(arg);
+    if (fut === undefined) {
+      fut = ensureFuture(arg as Aw, loop);
+      loop ??= fut._loop;
+      nfuts++;
+      byArg.set(arg, fut);
+      if (fut.done()) doneFuts.push(fut);
+      else fut.addDoneCallback(onChildDone);
+    }
+    children.push(fut);
+  }
+  outer = new GatheringFuture<unknown[]>(children, loop!);
+  for (const f of doneFuts) onChildDone(f);
+  return outer;
+}
+
+function isOptions(x: unknown): x is GatherOptions {
+  if (typeof x !== "object" || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,56 @@
+/**
+ * Which loop is running now, and the "current" loop of `getEventLoop()` (events.py's globals).
+ *
+ * A loop is "running" only while it executes a batch of callbacks: between batches the host (Node,
+ * a browser) runs its own callbacks, and code there sees no running loop, as plain async code should.
+ */
+import { RuntimeError } from "../exceptions.js";
+import type { EventLoop } from "../base-events.js";
+
+let running: EventLoop | null = null;
+let current: EventLoop | null = null;
+let factory: (() => EventLoop) | null = null;
+
+/** @internal Set by base-events.ts so that this module needs no import of the loop class. */
+export function setDefaultLoopFactory(f: () => EventLoop): void {
+  factory = f;
+}
+
+/** @internal The running loop or null, without throwing. */
+export function runningLoopOrNull(): EventLoop | null {
+  return running;
+}
+
+/** @internal Marks `loop` running for a batch; returns the previous value to restore. */
+export function enterLoop(loop: EventLoop | null): EventLoop | null {
+  const prev = running;
+  running = loop;
+  return prev;
+}
+
+/**
+ * The loop running the current callback or task step.
+ * @throws RuntimeError when called outside a running loop (e.g. from plain async code).
+ */
+export function getRunningLoop(): EventLoop {
+  if (running === null) throw new RuntimeError("no running event loop");
+  return running;
+}
+
+/**
+ * The running loop if there is one, else the current loop (set by `setEventLoop`), creating and
+ * setting a new one if there is none (Python 3.11's behaviour, without the deprecation warning).
+ */
+export function getEventLoop(): EventLoop {
+  if (running !== null) return running;
+  if (current === null || current.isClosed()) {
+    if (factory === null) throw new RuntimeError("no event loop implementation is loaded");
+    current = factory();
+  }
+  return current;
+}
+
+/** Sets the current loop returned by `getEventLoop()` outside a running loop (`null` clears it). */
+export function setEventLoop(loop: EventLoop | null): void {
+  current = loop;
+}

@@ -1,0 +1,83 @@
+/** `fromPromise`: adopt a JS Promise as a Future (asyncio's `wrap_future`, for promises). */
+import { Future } from "./futures.js";
+import { newCancelledError } from "./tasks.js";
+import { getEventLoop } from "./internal/running.js";
+import { describe } from "./coroutines.js";
+import type { EventLoop } from "./base-events.js";
+
+/** A Future that follows a Promise; cancelling it aborts the Promise's signal. */
+class PromiseFuture<T> extends Future<T> {
+  /** @internal */ _controller: AbortController | null;
+  /** @internal Still counted as an outstanding host callback by the loop. */
+  _outstanding = true;
+
+  constructor(loop: EventLoop, controller: AbortController | null) {
+    super(loop as never);
+    this._controller = controller;
+  }
+
+  /** Cancels the future and, synchronously, aborts the signal given to the promise's function. */
+  override cancel(msg?: string): boolean {
+    if (!super.cancel(msg)) return false;
+    this._controller?.abort(newCancelledError(msg));
+    this._release();
+    return true;
+  }
+
+  /** @internal */
+  _release(): void {
+    if (this._outstanding) {
+      this._outstanding = false;
+      this._loop._hostRelease();
+    }
+  }
+}
+
+/**
+ * Adopts a JS Promise (or a function `(signal) => Promise`) as a Future on the running loop (or
+ * `getEventLoop()`), so a coroutine can `yield*` it. With the function form, cancelling the future
+ * aborts `signal` synchronously, so `fetch(url, { signal })` and the like really stop.
+ *
+ * While the promise is outstanding the virtual clock does not jump past it: the loop waits for it
+ * in real time.
+ *
+ * @throws TypeError if `source` is neither a thenable nor a function returning one.
+ * @example
+ * const body = yield* fromPromise((signal) => fetch(url, { signal }).then((r) => r.text()));
+ */
+export function fromPromise<T>(source: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Future<T> {
+  const loop = getEventLoop();
+  let controller: AbortController | null = null;
+  let promise: unknown = source;
+  if (typeof source === "function") {
+    controller = new AbortController();
+    try {
+      promise = source(controller.signal);
+    } catch (e) {
+      const failed = loop.createFuture<T>();
+      failed.setException(e);
+      return failed;
+    }
+  }
+  if (promise === null || typeof promise !== "object" || typeof (promise as PromiseLike<T>).then !== "function") {
+    throw new TypeError(`fromPromise: expects a Promise or a function returning one, got ${describe(promise)}`);
+  }
+  loop._checkClosed();
+  const fut = new PromiseFuture<T>(loop, controller);
+  loop._hostAcquire();
+  (promise as PromiseLike<T>).then(
+    (value) => {
+      if (fut._outstanding && !loop.isClosed()) {
+        fut.setResult(value);
+        fut._release();
+      }
+    },
+    (error: unknown) => {
+      if (fut._outstanding && !loop.isClosed()) {
+        fut.setException(error);
+        fut._release();
+      }
+    },
+  );
+  return fut;
+}

@@ -1,0 +1,131 @@
+/** `run` and `Runner`: the entry points of a program (asyncio's runners.py). */
+import { RuntimeError } from "./exceptions.js";
+import { EventLoop, type EventLoopOptions } from "./base-events.js";
+import { allTasks } from "./tasks.js";
+import { gather } from "./gather.js";
+import { runningLoopOrNull } from "./internal/running.js";
+import { checkCoroutine, type Coroutine } from "./coroutines.js";
+
+/** Options of `run()` and `new Runner()`. */
+export interface RunOptions extends EventLoopOptions {
+  /** Makes the loop instead of `new EventLoop(options)` (Python 3.12's `loop_factory`). */
+  loopFactory?: () => EventLoop;
+}
+
+/** A coroutine object, or a function returning one (e.g. a generator function taking no argument). */
+export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
+
+function toCoroutine<T>(main: Main<T>, where: string): Coroutine<T> {
+  if (typeof main === "function" && main.constructor?.name === "AsyncFunction") checkCoroutine(main, where);
+  const coro = typeof main === "function" && !isGeneratorObject(main) ? (main as () => Coroutine<T>)() : main;
+  checkCoroutine(coro, where);
+  return coro as Coroutine<T>;
+}
+
+function isGeneratorObject(x: unknown): boolean {
+  return Object.prototype.toString.call(x) === "[object Generator]";
+}
+
+/**
+ * Runs several coroutines on one loop, one after the other (asyncio.Runner). The loop is created
+ * at the first `run()`; `close()` cancels the tasks left and closes it.
+ *
+ * @example
+ * const runner = new Runner({ clock: "virtual" });
+ * try {
+ *   await runner.run(setup());
+ *   await runner.run(main());
+ * } finally {
+ *   await runner.close();
+ * }
+ */
+export class Runner {
+  private _state: "created" | "initialized" | "closed" = "created";
+  private _loop: EventLoop | null = null;
+  private readonly _options: RunOptions;
+
+  constructor(options: RunOptions = {}) {
+    this._options = options;
+  }
+
+  /**
+   * Runs `main` to completion in a task on the runner's loop and returns its result.
+   * @throws (at once) TypeError if `main` is not a coroutine; RuntimeError inside a running loop
+   *   or after `close()`. The Promise rejects with `main`'s error.
+   */
+  run<T>(main: Main<T>): Promise<T> {
+    if (runningLoopOrNull() !== null) throw new RuntimeError("Runner.run() cannot be called from a running event loop");
+    const coro = toCoroutine(main, "Runner.run()");
+    const loop = this.getLoop();
+    return loop.runUntilComplete(loop.createTask(coro));
+  }
+
+  /** The runner's loop (created on first use). @throws RuntimeError after `close()`. */
+  getLoop(): EventLoop {
+    if (this._state === "closed") throw new RuntimeError("Runner is closed");
+    if (this._loop === null) {
+      const { loopFactory, ...loopOptions } = this._options;
+      this._loop = loopFactory ? loopFactory() : new EventLoop(loopOptions);
+      if (this._options.debug !== undefined) this._loop.setDebug(this._options.debug);
+      this._state = "initialized";
+    }
+    return this._loop;
+  }
+
+  /** Cancels the tasks left, waits for them, and closes the loop. Idempotent. */
+  async close(): Promise<void> {
+    if (this._state !== "initialized") {
+      this._state = "closed";
+      return;
+    }
+    const loop = this._loop!;
+    try {
+      await cancelAllTasks(loop);
+    } finally {
+      this._state = "closed";
+      loop.close();
+    }
+  }
+}
+
+async function cancelAllTasks(loop: EventLoop): Promise<void> {
+  const toCancel = allTasks(loop);
+  if (toCancel.size === 0) return;
+  for (const t of toCancel) t.cancel();
+  await loop.runUntilComplete(gather(...toCancel, { returnExceptions: true }));
+  for (const t of toCancel) {
+    if (t.cancelled()) continue;
+    const exc = t.exception();
+    if (exc !== null) {
+      loop.callExceptionHandler({ message: "unhandled exception during asyncio.run() shutdown", exception: exc, task: t });
+    }
+  }
+}
+
+/**
+ * Runs `main` on a new loop until it completes, then cancels the tasks left, waits for them, closes
+ * the loop and resolves with `main`'s result (asyncio.run).
+ *
+ * @throws (at once) TypeError if `main` is not a coroutine object or a function returning one;
+ *   RuntimeError when called inside a running loop. The Promise rejects with `main`'s error.
+ * @example
+ * function* main() {
+ *   yield* sleep(1000);
+ *   return "done";
+ * }
+ * console.log(await run(main()));                       // real time
+ * await run(main, { clock: "virtual" });                // in no wall time
+ */
+export function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
+  if (runningLoopOrNull() !== null) throw new RuntimeError("run() cannot be called from a running event loop");
+  const coro = toCoroutine(main, "run()");
+  const runner = new Runner(options);
+  let result: Promise<T>;
+  try {
+    result = runner.run(coro);
+  } catch (e) {
+    void runner.close();
+    throw e;
+  }
+  return result.finally(() => runner.close());
+}

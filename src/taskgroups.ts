@@ -1,0 +1,149 @@
+/**
+ * TaskGroup: structured concurrency (asyncio's taskgroups.py, Python 3.13).
+ *
+ * Invariants: the group's exit returns only once every child is done; the first child error (other
+ * than CancelledError) cancels the other children and the body (through the parent task, whose
+ * cancel count the group restores on exit); errors are raised together as one ExceptionGroup,
+ * children's in completion order, then the body's.
+ */
+import { CancelledError, ExceptionGroup, RuntimeError } from "./exceptions.js";
+import { currentTask, type Task } from "./tasks.js";
+import { asyncWith, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
+import { getRunningLoop } from "./internal/running.js";
+import type { EventLoop } from "./base-events.js";
+import type { Future } from "./futures.js";
+import type { Coroutine } from "./coroutines.js";
+
+/**
+ * A group of tasks that live no longer than the block that owns them. Use it through
+ * `taskGroup(body)` (or `asyncWith(new TaskGroup(), body)`).
+ *
+ * @example
+ * yield* taskGroup(function* (tg) {
+ *   tg.createTask(download("a"));
+ *   tg.createTask(download("b"));
+ * });
+ * // both downloads are done here; if one failed, the other was cancelled and
+ * // an ExceptionGroup("unhandled errors in a TaskGroup (1 sub-exception)") is raised
+ */
+export class TaskGroup implements AsyncContextManager<TaskGroup> {
+  private _entered = false;
+  private _exiting = false;
+  private _aborting = false;
+  private _loop: EventLoop | null = null;
+  private _parentTask: Task<unknown> | null = null;
+  private _parentCancelRequested = false;
+  private _tasks = new Set<Task<any>>();
+  private _errors: unknown[] = [];
+  private _onCompletedFut: Future<boolean> | null = null;
+
+  /**
+   * Starts `coro` as a task of this group (at the loop's next iteration).
+   * @throws RuntimeError if the group was not entered, has finished, or is shutting down after an
+   *   error; TypeError if `coro` is not a coroutine.
+   */
+  createTask<T>(coro: Coroutine<T>, options?: { name?: string }): Task<T> {
+    if (!this._entered) throw new RuntimeError(`TaskGroup ${this} has not been entered`);
+    if (this._exiting && this._tasks.size === 0) throw new RuntimeError(`TaskGroup ${this} is finished`);
+    if (this._aborting) throw new RuntimeError(`TaskGroup ${this} is shutting down`);
+    const task = this._loop!.createTask(coro, options);
+    this._tasks.add(task);
+    task.addDoneCallback(this._onTaskDone);
+    return task;
+  }
+
+  /** @throws RuntimeError if entered twice or outside a task. */
+  *aenter(): Coroutine<TaskGroup> {
+    if (this._entered) throw new RuntimeError(`TaskGroup ${this} has already been entered`);
+    this._loop ??= getRunningLoop();
+    this._parentTask = currentTask(this._loop);
+    if (this._parentTask === null) throw new RuntimeError(`TaskGroup ${this} cannot determine the parent task`);
+    this._entered = true;
+    return this;
+  }
+
+  /**
+   * Waits for every child; on an error in the body, cancels the children first. Blocks until all
+   * children are done, even if the parent task is cancelled meanwhile (the cancellation is re-raised
+   * after).
+   * @throws ExceptionGroup of the errors; CancelledError if the parent was cancelled from outside.
+   */
+  *aexit(exit: Exit): Coroutine<void> {
+    this._exiting = true;
+    const parent = this._parentTask!;
+    let propagateCancel: CancelledError | null = exit.failed && exit.error instanceof CancelledError ? exit.error : null;
+    if (exit.failed && !this._aborting) this._abort();
+    while (this._tasks.size > 0) {
+      this._onCompletedFut ??= this._loop!.createFuture<boolean>();
+      try {
+        yield* this._onCompletedFut;
+      } catch (e) {
+        if (!(e instanceof CancelledError)) throw e;
+        if (!this._aborting) {
+          propagateCancel = e;
+          this._abort();
+        }
+      }
+      this._onCompletedFut = null;
+    }
+    if (this._parentCancelRequested && parent.uncancel() === 0) propagateCancel = null;
+    if (propagateCancel !== null && this._errors.length === 0) throw propagateCancel;
+    if (exit.failed && !(exit.error instanceof CancelledError)) this._errors.push(exit.error);
+    if (this._errors.length > 0) {
+      if (parent.cancelling() > 0) {
+        parent.uncancel();
+        parent.cancel();
+      }
+      const errors = this._errors;
+      this._errors = [];
+      throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
+    }
+  }
+
+  toString(): string {
+    let info = "";
+    if (this._tasks.size > 0) info += ` tasks=${this._tasks.size}`;
+    if (this._errors.length > 0) info += ` errors=${this._errors.length}`;
+    if (this._aborting) info += " cancelling";
+    else if (this._entered) info += " entered";
+    return `<TaskGroup${info}>`;
+  }
+
+  private _abort(): void {
+    this._aborting = true;
+    for (const t of this._tasks) if (!t.done()) t.cancel();
+  }
+
+  private _onTaskDone = (task: Task<any>): void => {
+    this._tasks.delete(task);
+    const fut = this._onCompletedFut;
+    if (fut !== null && this._tasks.size === 0 && !fut.done()) fut.setResult(true);
+    if (task.cancelled()) return;
+    const exc = task.exception();
+    if (exc === null) return;
+    this._errors.push(exc);
+    const parent = this._parentTask!;
+    if (parent.done()) {
+      this._loop!.callExceptionHandler({
+        message: `Task ${task} has errored out but its parent task ${parent} is already completed`,
+        exception: exc,
+        task,
+      });
+      return;
+    }
+    if (!this._aborting && !this._parentCancelRequested) {
+      this._abort();
+      this._parentCancelRequested = true;
+      parent.cancel();
+    }
+  };
+}
+
+/**
+ * Runs `body(tg)` with a new TaskGroup and returns the body's value once every task of the group
+ * is done. See `TaskGroup` for the error and cancellation rules.
+ * @throws ExceptionGroup of the children's (and the body's) errors.
+ */
+export function* taskGroup<R>(body: WithBody<TaskGroup, R>): Coroutine<R> {
+  return (yield* asyncWith(new TaskGroup(), body)) as R;
+}

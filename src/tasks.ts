@@ -1,0 +1,397 @@
+/**
+ * Task: a Future that drives a coroutine (asyncio's tasks.py, the Task half).
+ *
+ * `Task._step` is the only place in asyncio-ts that resumes a coroutine (`next` or `throw`), and
+ * the loop's ready queue is the only place that calls `_step`. A step runs the coroutine to its
+ * next suspension and looks at what it yielded:
+ * - a pending Future reached through `yield*` (its `_blocking` flag is set): the task adds itself
+ *   to the future's waiters (no closure), and runs again once the future is done;
+ * - the `sleep(0)` token: the task goes to the back of the ready queue;
+ * - anything else (a bare `yield`, the forgotten `*`): a TypeError is thrown into the coroutine.
+ *
+ * Cancellation is a request (CPython's `_must_cancel` / `_num_cancels_requested`): `cancel()`
+ * cancels the future the task waits on, so `CancelledError` surfaces at that `yield*`; if the task
+ * is not waiting, the error is thrown in at its next step. The task is cancelled only if the
+ * coroutine ends by that error.
+ */
+import { CancelledError, RuntimeError } from "./exceptions.js";
+import { Future, short } from "./futures.js";
+import { checkCoroutine, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
+import { getEventLoop, getRunningLoop, runningLoopOrNull } from "./internal/running.js";
+import type { EventLoop } from "./base-events.js";
+
+/** Options of `createTask` and `new Task()`. */
+export interface TaskOptions {
+  /** The task's name (default `Task-N`). */
+  name?: string;
+  /** The loop to run on (default: the running loop, else `getEventLoop()`). */
+  loop?: EventLoop;
+}
+
+const NONE: unique symbol = Symbol("none");
+let taskCounter = 0;
+
+/** True while a task resumes a coroutine that yielded the `sleep(0)` token (read once by `SLEEP0`). */
+let resumingYield = false;
+
+/**
+ * The coroutine of `sleep(0)`: yields the "yield once" token, then returns. Stateless, so one object
+ * serves every task: the task that resumes it sets `resumingYield` right before `next()`. It tags
+ * itself "Generator" so that it is a coroutine object like any other (`createTask(sleep(0))` works).
+ * @internal
+ */
+export const SLEEP0: Iterable<Suspension, undefined, unknown> & Iterator<Suspension, undefined, unknown> & { [Symbol.toStringTag]: string } = {
+  [Symbol.toStringTag]: "Generator",
+  [Symbol.iterator]() {
+    return this;
+  },
+  next(): IteratorResult<Suspension, undefined> {
+    if (resumingYield) {
+      resumingYield = false;
+      return { done: true, value: undefined };
+    }
+    return { done: false, value: YIELD_ONCE };
+  },
+  throw(e: unknown): IteratorResult<Suspension, undefined> {
+    throw e;
+  },
+  return(): IteratorResult<Suspension, undefined> {
+    return { done: true, value: undefined };
+  },
+};
+
+/** A CancelledError made by the runtime: its stack (the loop's, never the coroutine's) is not captured. */
+export function newCancelledError(msg: string | undefined): CancelledError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const e = new CancelledError(msg ?? "");
+  Error.stackTraceLimit = limit;
+  return e;
+}
+
+/** Debug-mode bookkeeping of a task (created only with `debug: true`). */
+class TaskDebug {
+  source: string;
+  /** A CancelledError reached the coroutine and it suspended again without `uncancel()`. */
+  swallowedAt = -1;
+  reported = false;
+  constructor(source: string) {
+    this.source = source;
+  }
+}
+
+/**
+ * A coroutine scheduled to run on the loop, as a Future of its return value.
+ *
+ * Create tasks with `createTask(coro)` (or a `TaskGroup`). The task starts at the loop's next
+ * iteration, never synchronously. The loop keeps every unfinished task alive, so a task nobody
+ * references still runs to completion.
+ *
+ * @example
+ * function* main() {
+ *   const t = createTask(fetchData(1), { name: "fetch-1" });
+ *   yield* sleep(10);
+ *   t.cancel();            // CancelledError is thrown in at fetchData's await point
+ *   try { yield* t; } catch (e) { if (!(e instanceof CancelledError)) throw e; }
+ *   console.log(t.cancelled()); // true, unless fetchData caught the error and returned
+ * }
+ */
+export class Task<T = unknown> extends Future<T> {
+  /** @internal */ _coro: Coroutine<T>;
+  /** @internal The future this task waits on. */
+  _fut: Future<unknown> | null = null;
+  /** @internal Throw CancelledError in at the next step. */
+  _mustCancel = false;
+  /** @internal */ _numCancelsRequested = 0;
+  /** @internal */ _id: number;
+  /** @internal */ _name: string | null = null;
+  /** @internal The AbortController behind `signal`, or a marker that cancellation was requested first. */
+  _signal: AbortController | typeof NONE | null = null;
+  /** @internal The loop's list of unfinished tasks. */
+  _prevTask: Task<any> | null = null;
+  /** @internal */ _nextTask: Task<any> | null = null;
+  /** @internal An error to throw into the coroutine at the next step (misuse, such as a bare yield). */
+  _injected: unknown = NONE;
+  /** @internal The coroutine's last suspension was the `sleep(0)` token. */
+  _yielded = false;
+  /** @internal */ _debug: TaskDebug | null = null;
+
+  constructor(coro: Coroutine<T>, options?: TaskOptions) {
+    checkCoroutine(coro, "Task");
+    // The loop passes itself (createTask) to skip an options object on the hot path.
+    const o = options as (TaskOptions & { _ready?: unknown }) | undefined;
+    const loop = o === undefined ? getEventLoop() : o._ready !== undefined ? (o as unknown as EventLoop) : (o.loop ?? getEventLoop());
+    super(loop as never);
+    loop._checkClosed();
+    this._coro = coro;
+    this._id = ++taskCounter;
+    if (o !== undefined && o._ready === undefined && o.name !== undefined) this._name = String(o.name);
+    if (loop._debug) this._debug = new TaskDebug(creationSite());
+    loop._addTask(this);
+  }
+
+  /** The task's name: the one given, else `Task-N`. */
+  getName(): string {
+    return this._name ?? (this._name = `Task-${this._id}`);
+  }
+
+  /** Renames the task. */
+  setName(name: unknown): void {
+    this._name = String(name);
+  }
+
+  /** The coroutine this task drives. */
+  getCoro(): Coroutine<T> {
+    return this._coro;
+  }
+
+  /**
+   * Requests cancellation: the future the task waits on is cancelled, so `CancelledError` is
+   * thrown into the coroutine at its `yield*`; if the task is not waiting, it is thrown in at its
+   * next step. `finally` blocks run. Returns false if the task is already done. Aborts `signal`.
+   * The request is counted (`cancelling()`); `uncancel()` takes one back.
+   */
+  override cancel(msg?: string): boolean {
+    if (this._state !== "pending") return false;
+    this._numCancelsRequested++;
+    const s = this._signal;
+    if (s === null) this._signal = NONE;
+    else if (s !== NONE && !s.signal.aborted) s.abort(newCancelledError(msg));
+    const d = this._debug;
+    if (d !== null && d.swallowedAt >= 0) this._reportSwallowed("was cancelled again");
+    const w = this._fut;
+    if (w !== null && w.cancel(msg)) return true;
+    this._mustCancel = true;
+    this._cancelMessage = msg;
+    return true;
+  }
+
+  /** The number of pending cancellation requests (`cancel()` calls not taken back by `uncancel()`). */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Takes back one cancellation request and returns the remaining count. Call it after catching
+   * a `CancelledError` that you handled on purpose (as `timeout` and `TaskGroup` do).
+   */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) {
+      if (--this._numCancelsRequested === 0) {
+        this._mustCancel = false;
+        if (this._debug !== null) this._debug.swallowedAt = -1;
+      }
+    }
+    return this._numCancelsRequested;
+  }
+
+  /** An `AbortSignal` aborted (with the `CancelledError` as reason) when cancellation is requested. */
+  get signal(): AbortSignal {
+    const s = this._signal;
+    if (s !== null && s !== NONE) return s.signal;
+    const c = new AbortController();
+    if (s === NONE) c.abort(newCancelledError(this._cancelMessage));
+    this._signal = c;
+    return c.signal;
+  }
+
+  /** The await chain, outermost first: this task, then what it waits on, and so on down. */
+  getStack(): string[] {
+    const out: string[] = [this.toString()];
+    let f: Future<unknown> | null = this._fut;
+    for (let depth = 0; f !== null && depth < 64; depth++) {
+      out.push(f.toString());
+      f = f instanceof Task ? f._fut : null;
+    }
+    return out;
+  }
+
+  /** @throws RuntimeError: a task's result comes from its coroutine. */
+  override setResult(_value: T): never {
+    throw new RuntimeError("Task does not support setResult: its result is its coroutine's return value");
+  }
+
+  /** @throws RuntimeError: a task's error comes from its coroutine. */
+  override setException(_error: unknown): never {
+    throw new RuntimeError("Task does not support setException: its error is what its coroutine throws");
+  }
+
+  override toString(): string {
+    const wait = this._state === "pending" && this._fut !== null ? ` wait_for=${this._fut.toString()}` : "";
+    const state = this._describeState().replace(/^(\w+)/, `$1 name='${this.getName()}'`);
+    return `<Task ${state}${wait}>`;
+  }
+
+  /** @internal */
+  override _sourceTraceback(): string | null {
+    return this._debug?.source ?? null;
+  }
+
+  /** @internal Called from the ready queue. */
+  _run(_arg: unknown): void {
+    this._step();
+  }
+
+  /** @internal One step of the coroutine: the only place a coroutine is resumed. */
+  _step(): void {
+    if (this._state !== "pending") return;
+    const loop = this._loop;
+    let exc: unknown = NONE;
+    if (this._mustCancel) {
+      this._mustCancel = false;
+      exc = newCancelledError(this._cancelMessage);
+    } else if (this._injected !== NONE) {
+      exc = this._injected;
+      this._injected = NONE;
+    }
+    const d = this._debug;
+    const delivering = d !== null && this._numCancelsRequested > 0 &&
+      (exc instanceof CancelledError || (this._fut !== null && this._fut._state === "cancelled"));
+    this._fut = null;
+    loop._current = this;
+    let r: IteratorResult<Suspension, T>;
+    try {
+      if (exc === NONE) {
+        if (this._yielded) {
+          this._yielded = false;
+          resumingYield = true;
+        }
+        r = this._coro.next();
+      } else {
+        this._yielded = false;
+        r = this._coro.throw(exc);
+      }
+    } catch (e) {
+      loop._current = null;
+      resumingYield = false;
+      this._finish(e instanceof CancelledError ? "cancelled" : "failed", e);
+      return;
+    }
+    loop._current = null;
+    if (r.done === true) {
+      if (this._mustCancel) {
+        this._mustCancel = false;
+        this._finish("cancelled", newCancelledError(this._cancelMessage));
+      } else {
+        if (d !== null && (d.swallowedAt >= 0 || delivering) && this._numCancelsRequested > 0) {
+          this._reportSwallowed("returned normally");
+        }
+        this._finish("finished", r.value);
+      }
+      return;
+    }
+    if (delivering) d!.swallowedAt = loop.time();
+    const y: unknown = r.value;
+    if (y instanceof Future && y._blocking) {
+      y._blocking = false;
+      if (y._loop !== loop) {
+        this._inject(new RuntimeError(`Task ${this.toString()} got Future ${y.toString()} attached to a different loop`));
+      } else if (y === this) {
+        this._inject(new RuntimeError(`Task cannot await on itself: ${this.toString()}`));
+      } else {
+        y._addWaiter(this);
+        this._fut = y;
+        if (this._mustCancel && y.cancel(this._cancelMessage)) this._mustCancel = false;
+      }
+    } else if (y === YIELD_ONCE) {
+      this._yielded = true;
+      loop._push(this, undefined);
+    } else {
+      this._inject(
+        new TypeError(
+          `Task ${this.getName()}: a coroutine yielded ${short(y)} with a bare \`yield\`; ` +
+            "await with `yield*` (e.g. `yield* sleep(10)`, `yield* fut`), never plain `yield`",
+        ),
+      );
+    }
+  }
+
+  private _inject(err: unknown): void {
+    this._injected = err;
+    this._loop._push(this, undefined);
+  }
+
+  private _finish(state: "finished" | "failed" | "cancelled", value: unknown): void {
+    this._loop._removeTask(this);
+    if (state === "failed") {
+      this._fail(value);
+    } else {
+      this._result = value;
+      this._state = state;
+      this._scheduleCallbacks();
+    }
+  }
+
+  private _reportSwallowed(what: string): void {
+    const d = this._debug!;
+    if (d.reported) return;
+    d.reported = true;
+    this._loop.callExceptionHandler({
+      message:
+        `Task '${this.getName()}' caught CancelledError and ${what} without calling uncancel(): ` +
+        "rethrow the CancelledError (or call currentTask().uncancel() if the cancellation was handled on purpose)",
+      task: this,
+      sourceTraceback: d.source,
+    });
+  }
+}
+
+function creationSite(): string {
+  const stack = new Error().stack ?? "";
+  return stack.split("\n").slice(3).join("\n");
+}
+
+/**
+ * Wraps `coro` in a Task on the running loop; it starts at the loop's next iteration.
+ * @throws TypeError if `coro` is not a coroutine object (for a Promise, use `fromPromise`);
+ *   RuntimeError outside a running loop.
+ */
+export function createTask<T>(coro: Coroutine<T>, options?: { name?: string }): Task<T> {
+  return getRunningLoop().createTask(coro, options);
+}
+
+/**
+ * The task running now, or `null` in a plain callback.
+ * @throws RuntimeError outside a running loop (when no loop is given), as CPython.
+ */
+export function currentTask(loop?: EventLoop): Task<any> | null {
+  return (loop ?? getRunningLoop())._current;
+}
+
+/** The unfinished tasks of `loop` (default: the running loop). */
+export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
+  const l = loop ?? getRunningLoop();
+  const out = new Set<Task<unknown>>();
+  for (let t = l._taskHead; t !== null; t = t._nextTask) out.add(t);
+  return out;
+}
+
+/** @internal The running loop or null: used by code that may run outside a loop. */
+export { runningLoopOrNull };
+
+/**
+ * A Future for `aw`: a Future or Task is returned as is; a coroutine (or any other awaitable) is
+ * wrapped in a Task on `loop` (default: the running loop, else `getEventLoop()`).
+ * @throws TypeError for anything else (for a Promise, use `fromPromise`); RuntimeError if a future
+ *   belongs to another loop than `loop`.
+ */
+export function ensureFuture<T>(aw: Future<T> | Awaitable<T>, loop?: EventLoop): Future<T> {
+  if (aw instanceof Future) {
+    if (loop !== undefined && aw._loop !== loop) {
+      throw new RuntimeError("ensureFuture: the future belongs to another loop than the one given");
+    }
+    return aw;
+  }
+  const l = loop ?? getEventLoop();
+  if (isCoroutine(aw)) return l.createTask(aw as Coroutine<T>);
+  if (aw !== null && typeof aw === "object" && typeof (aw as { then?: unknown }).then !== "function" &&
+      typeof (aw as Partial<Awaitable<T>>)[Symbol.iterator] === "function") {
+    return l.createTask(awaitIt(aw));
+  }
+  checkCoroutine(aw, "ensureFuture");
+  throw new Error("unreachable");
+}
+
+function* awaitIt<T>(aw: Awaitable<T>): Coroutine<T> {
+  return yield* aw;
+}

@@ -1,0 +1,147 @@
+/**
+ * Timeouts that stop work (asyncio's timeouts.py): `timeout`, `timeoutAt` and the `Timeout` class.
+ *
+ * On expiry the Timeout cancels its task; the body sees `CancelledError` at its await point, its
+ * `finally` blocks run, and on the way out the Timeout turns that cancellation (and only that one:
+ * it compares the task's cancel count with the one it entered with) into `TimeoutError`.
+ */
+import { CancelledError, ExceptionGroup, RuntimeError, TimeoutError } from "./exceptions.js";
+import { currentTask, type Task } from "./tasks.js";
+import { asyncWith, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
+import { getRunningLoop } from "./internal/running.js";
+import { checkDelay } from "./base-events.js";
+import type { Handle } from "./events.js";
+import type { Coroutine } from "./coroutines.js";
+
+/** Where a Timeout is in its life. */
+export type TimeoutState = "created" | "active" | "expiring" | "expired" | "finished";
+
+/**
+ * A deadline for a block of code, as an async context manager (`asyncWith(new Timeout(when), body)`)
+ * or through `timeout(ms, body)` / `timeoutAt(when, body)`. `when` is an absolute loop time in ms,
+ * or `null` for no deadline.
+ */
+export class Timeout implements AsyncContextManager<Timeout> {
+  private _state: TimeoutState = "created";
+  private _when: number | null;
+  private _handle: Handle | null = null;
+  private _task: Task<unknown> | null = null;
+  private _cancelling = 0;
+
+  constructor(when: number | null) {
+    if (when !== null) checkDelay(when, "Timeout: when");
+    this._when = when;
+  }
+
+  /** The deadline (loop time, ms), or `null`. */
+  when(): number | null {
+    return this._when;
+  }
+
+  /**
+   * Moves the deadline to `when` (loop time, ms; `null`: none). A deadline already past expires
+   * at the next iteration.
+   * @throws RuntimeError if the Timeout is not active (not entered yet, expired or exited).
+   */
+  reschedule(when: number | null): void {
+    if (this._state !== "active") {
+      if (this._state === "created") throw new RuntimeError("Timeout has not been entered");
+      throw new RuntimeError(`Cannot change state of ${this._state} Timeout`);
+    }
+    if (when !== null) checkDelay(when, "Timeout.reschedule: when");
+    this._when = when;
+    this._handle?.cancel();
+    if (when === null) {
+      this._handle = null;
+    } else {
+      const loop = getRunningLoop();
+      this._handle = when <= loop.time() ? loop.callSoon(this._onTimeout) : loop.callAt(when, this._onTimeout);
+    }
+  }
+
+  /** Whether the deadline passed while the block ran. */
+  expired(): boolean {
+    return this._state === "expiring" || this._state === "expired";
+  }
+
+  /** @throws RuntimeError if entered twice or outside a task. */
+  *aenter(): Coroutine<Timeout> {
+    if (this._state !== "created") throw new RuntimeError("Timeout has already been entered");
+    const task = currentTask();
+    if (task === null) throw new RuntimeError("Timeout should be used inside a task");
+    this._state = "active";
+    this._task = task;
+    this._cancelling = task.cancelling();
+    this.reschedule(this._when);
+    return this;
+  }
+
+  /** Turns the cancellation it caused into TimeoutError; other errors pass through. */
+  *aexit(exit: Exit): Coroutine<void> {
+    this._handle?.cancel();
+    this._handle = null;
+    if (this._state === "expiring") {
+      this._state = "expired";
+      if (this._task!.uncancel() <= this._cancelling && exit.failed) {
+        if (exit.error instanceof CancelledError) {
+          throw new TimeoutError("", { cause: exit.error });
+        }
+        markTimeout(exit.error);
+        if (exit.error instanceof ExceptionGroup) for (const e of exit.error.exceptions) markTimeout(e);
+      }
+    } else if (this._state === "active") {
+      this._state = "finished";
+    }
+  }
+
+  toString(): string {
+    const when = this._state === "active" ? ` when=${this._when}` : "";
+    return `<Timeout [${this._state}]${when}>`;
+  }
+
+  private _onTimeout = (): void => {
+    this._task!.cancel();
+    this._state = "expiring";
+    this._handle = null;
+  };
+}
+
+/** The error a body raised while its timeout was expiring: we note the timeout as its cause, as CPython chains it. */
+function markTimeout(e: unknown): void {
+  if (e instanceof Error && e.cause === undefined) {
+    try {
+      Object.defineProperty(e, "cause", { value: new TimeoutError(), configurable: true, writable: true });
+    } catch {
+      // A frozen error keeps its cause.
+    }
+  }
+}
+
+/**
+ * Runs `body(timeout)` with a deadline `ms` from now (`null`: none) and returns its value. If the
+ * deadline passes, the body is cancelled at its await point, its `finally` blocks run (they may
+ * await), and then `TimeoutError` is raised. Nested timeouts each raise for their own deadline.
+ *
+ * @throws TimeoutError on expiry; whatever the body throws; RuntimeError outside a task.
+ * @example
+ * try {
+ *   yield* timeout(3000, function* () { yield* longJob(); });
+ * } catch (e) {
+ *   if (e instanceof TimeoutError) console.log("gave up after 3 s; longJob was cancelled");
+ *   else throw e;
+ * }
+ */
+export function timeout<R>(ms: number | null, body: WithBody<Timeout, R>): Coroutine<R> {
+  if (ms !== null) checkDelay(ms, "timeout: the delay");
+  return timeoutBody(() => (ms === null ? null : getRunningLoop().time() + ms), body);
+}
+
+/** Like `timeout`, with an absolute deadline `when` (loop time, ms) or `null`. */
+export function timeoutAt<R>(when: number | null, body: WithBody<Timeout, R>): Coroutine<R> {
+  if (when !== null) checkDelay(when, "timeoutAt: when");
+  return timeoutBody(() => when, body);
+}
+
+function* timeoutBody<R>(when: () => number | null, body: WithBody<Timeout, R>): Coroutine<R> {
+  return (yield* asyncWith(new Timeout(when()), body)) as R;
+}

@@ -1,0 +1,191 @@
+/** `wait`, `waitFor` and `asCompleted` (asyncio's tasks.py, the waiting half). */
+import { TimeoutError, ValueError, CancelledError } from "./exceptions.js";
+import { Future, setResultUnlessDone } from "./futures.js";
+import { ensureFuture } from "./tasks.js";
+import { timeout } from "./timeouts.js";
+import { checkDelay } from "./base-events.js";
+import { getEventLoop, getRunningLoop } from "./internal/running.js";
+import { isCoroutine, type Awaitable, type Coroutine } from "./coroutines.js";
+
+/** `wait` returns when any awaitable is done. */
+export const FIRST_COMPLETED = "FIRST_COMPLETED";
+/** `wait` returns when any awaitable fails (or all are done). */
+export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
+/** `wait` returns when all awaitables are done. */
+export const ALL_COMPLETED = "ALL_COMPLETED";
+
+/** When `wait` returns. */
+export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
+
+/** Options of `wait`. */
+export interface WaitOptions {
+  /** Return after this many ms at the latest (`null`/absent: no limit). */
+  timeout?: number | null;
+  /** Default `ALL_COMPLETED`. */
+  returnWhen?: ReturnWhen;
+}
+
+/**
+ * Waits for the futures/tasks in `fs` (an array or a Set) and returns `[done, pending]` as two Sets.
+ * Never raises their errors and never cancels them; on `timeout` it simply returns what is done.
+ *
+ * @throws TypeError for a coroutine among `fs` (wrap it with `createTask`), or a single future;
+ *   ValueError for an empty collection or an unknown `returnWhen`.
+ * @example
+ * const [done, pending] = yield* wait([t1, t2], { returnWhen: FIRST_COMPLETED });
+ */
+export function* wait<T>(
+  fs: Iterable<Future<T>>,
+  options: WaitOptions = {},
+): Coroutine<[Set<Future<T>>, Set<Future<T>>]> {
+  if (fs instanceof Future || isCoroutine(fs)) {
+    throw new TypeError(`wait: expects an array or Set of futures, not ${fs instanceof Future ? "a Future" : "a coroutine"}`);
+  }
+  const { timeout: ms = null, returnWhen = ALL_COMPLETED } = options;
+  const set = new Set(fs);
+  if (set.size === 0) throw new ValueError("Set of Tasks/Futures is empty.");
+  if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
+    throw new ValueError(`Invalid returnWhen value: ${String(returnWhen)}`);
+  }
+  for (const f of set) {
+    if (isCoroutine(f)) throw new TypeError("wait: passing coroutines is forbidden, use tasks explicitly (createTask)");
+    if (!(f instanceof Future)) throw new TypeError(`wait: expects futures or tasks, got ${String(f)}`);
+  }
+  if (ms !== null) checkDelay(ms, "wait: timeout");
+  const loop = getRunningLoop();
+  const waiter = loop.createFuture<undefined>();
+  const handle = ms === null ? null : loop.callLater(ms, setResultUnlessDone, waiter, undefined);
+  let counter = set.size;
+  const onCompletion = (f: Future<T>): void => {
+    counter--;
+    if (counter <= 0 || returnWhen === FIRST_COMPLETED ||
+        (returnWhen === FIRST_EXCEPTION && !f.cancelled() && f.exception() !== null)) {
+      handle?.cancel();
+      if (!waiter.done()) waiter.setResult(undefined);
+    }
+  };
+  for (const f of set) f.addDoneCallback(onCompletion);
+  try {
+    yield* waiter;
+  } finally {
+    handle?.cancel();
+    for (const f of set) f.removeDoneCallback(onCompletion);
+  }
+  const done = new Set<Future<T>>();
+  const pending = new Set<Future<T>>();
+  for (const f of set) (f.done() ? done : pending).add(f);
+  return [done, pending];
+}
+
+/**
+ * Waits for `aw` with a deadline of `ms` (`null`: none) and returns its result. On expiry, `aw` is
+ * cancelled and waited for (its `finally` blocks run), then `TimeoutError` is raised. If the waiting
+ * task is cancelled, `aw` is cancelled too. If `aw` suppresses the cancellation and returns a value
+ * instead, that value is returned. To keep `aw` running on expiry, pass `shield(aw)`.
+ *
+ * @throws TimeoutError on expiry; whatever `aw` throws.
+ * @example
+ * const results = yield* waitFor(gather(t1, t2, t3), 4000);
+ */
+export function* waitFor<T>(aw: Future<T> | Awaitable<T>, ms: number | null): Coroutine<T> {
+  if (ms !== null) checkDelay(ms, "waitFor: timeout");
+  if (ms !== null && ms <= 0) {
+    const fut = ensureFuture(aw);
+    if (fut.done()) return fut.result();
+    yield* cancelAndWait(fut);
+    try {
+      return fut.result();
+    } catch (e) {
+      if (e instanceof CancelledError) throw new TimeoutError("", { cause: e });
+      throw e;
+    }
+  }
+  return yield* timeout(ms, function* () {
+    return yield* aw;
+  });
+}
+
+function* cancelAndWait(fut: Future<any>): Coroutine<void> {
+  const waiter = getRunningLoop().createFuture<undefined>();
+  const release = (): void => setResultUnlessDone(waiter, undefined);
+  fut.addDoneCallback(release);
+  try {
+    fut.cancel();
+    // Not `yield* fut`: waiting on a separate future keeps this coroutine reliably cancellable.
+    yield* waiter;
+  } finally {
+    fut.removeDoneCallback(release);
+  }
+}
+
+/**
+ * Runs the awaitables concurrently and returns an iterable of coroutines, one per awaitable: the
+ * n-th returns the result (or throws the error) of the n-th awaitable to finish.
+ * Input order is kept for equal completion, where CPython's set order is arbitrary.
+ *
+ * @throws TimeoutError from the pending coroutines once `timeout` ms have passed.
+ * @example
+ * for (const next of asCompleted([fetch(3), fetch(1), fetch(2)])) {
+ *   console.log(yield* next);   // 1, 2, 3: in the order they finish
+ * }
+ */
+export function asCompleted<T>(
+  aws: Iterable<Future<T> | Awaitable<T>>,
+  options: { timeout?: number | null } = {},
+): IterableIterator<Coroutine<T>> {
+  if (aws instanceof Future || isCoroutine(aws)) {
+    throw new TypeError("asCompleted: expects an array or Set of awaitables, not a single awaitable");
+  }
+  const { timeout: ms = null } = options;
+  if (ms !== null) checkDelay(ms, "asCompleted: timeout");
+  const loop = getEventLoop();
+  const todo = new Set<Future<T>>();
+  for (const aw of new Set(aws)) todo.add(ensureFuture(aw, loop));
+  const done: (Future<T> | null)[] = [];
+  let waiters: Future<undefined>[] = [];
+  let left = todo.size;
+  const wakeReader = (): void => {
+    const ws = waiters;
+    waiters = [];
+    for (const w of ws) setResultUnlessDone(w, undefined);
+  };
+  const onCompletion = (f: Future<T>): void => {
+    if (!todo.delete(f)) return;
+    done.push(f);
+    if (todo.size === 0) handle?.cancel();
+    wakeReader();
+  };
+  const handle = todo.size > 0 && ms !== null
+    ? loop.callLater(ms, () => {
+        for (const f of todo) {
+          f.removeDoneCallback(onCompletion);
+          done.push(null);
+        }
+        todo.clear();
+        wakeReader();
+      })
+    : null;
+  for (const f of todo) f.addDoneCallback(onCompletion);
+
+  function* waitForOne(): Coroutine<T> {
+    while (done.length === 0) {
+      const w = loop.createFuture<undefined>();
+      waiters.push(w);
+      yield* w;
+    }
+    const f = done.shift()!;
+    if (f === null) throw new TimeoutError();
+    return f.result();
+  }
+
+  return {
+    [Symbol.iterator]() {
+      return this;
+    },
+    next(): IteratorResult<Coroutine<T>> {
+      if (left === 0) return { done: true, value: undefined };
+      left--;
+      return { done: false, value: waitForOne() };
+    },
+  };
+}
