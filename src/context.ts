@@ -1,5 +1,5 @@
 /** `asyncWith`: Python's `async with`, for any async context manager. */
-import type { Coroutine } from "./coroutines.js";
+import { isCoroutine, type Coroutine } from "./coroutines.js";
 
 /** How the body of an `asyncWith` ended: normally, or by `error`. */
 export type Exit = { failed: false } | { failed: true; error: unknown };
@@ -37,7 +37,7 @@ export function* asyncWith<T, R>(cm: AsyncContextManager<T>, body: WithBody<T, R
   let result: R;
   try {
     const r = body(value);
-    result = isGenerator(r) ? yield* r : (r as R);
+    result = isCoroutine(r) ? yield* (r as Coroutine<R>) : (r as R);
   } catch (error) {
     if ((yield* cm.aexit({ failed: true, error })) === true) return undefined;
     throw error;
@@ -46,6 +46,4 @@ export function* asyncWith<T, R>(cm: AsyncContextManager<T>, body: WithBody<T, R
   return result;
 }
 
-function isGenerator<R>(x: unknown): x is Coroutine<R> {
-  return typeof x === "object" && x !== null && Object.prototype.toString.call(x) === "[object Generator]";
-}
+

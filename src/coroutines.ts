@@ -19,13 +19,12 @@ export type Coroutine<T = unknown> = Generator<Suspension, T, unknown>;
 /** Anything `yield*` accepts in a coroutine: a coroutine, a `Future`/`Task`, or what `sleep`, `gather`… return. */
 export type Awaitable<T = unknown> = Iterable<Suspension, T, unknown>;
 
+/** @internal %GeneratorPrototype%: every generator object inherits from it. */
+export const GeneratorPrototype: object = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})()));
+
 /** `true` for any generator object (what a `function*` returns), the form every coroutine has. */
 export function isCoroutine(x: unknown): x is Coroutine<unknown> {
-  return (
-    typeof x === "object" &&
-    x !== null &&
-    Object.prototype.toString.call(x) === "[object Generator]"
-  );
+  return typeof x === "object" && x !== null && GeneratorPrototype.isPrototypeOf(x);
 }
 
 /** The token `sleep(0)` yields: the task reschedules itself at the end of the ready queue. */

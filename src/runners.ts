@@ -17,13 +17,9 @@ export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
 
 function toCoroutine<T>(main: Main<T>, where: string): Coroutine<T> {
   if (typeof main === "function" && main.constructor?.name === "AsyncFunction") checkCoroutine(main, where);
-  const coro = typeof main === "function" && !isGeneratorObject(main) ? (main as () => Coroutine<T>)() : main;
+  const coro = typeof main === "function" ? (main as () => Coroutine<T>)() : main;
   checkCoroutine(coro, where);
   return coro as Coroutine<T>;
-}
-
-function isGeneratorObject(x: unknown): boolean {
-  return Object.prototype.toString.call(x) === "[object Generator]";
 }
 
 /**

@@ -21,7 +21,7 @@ export function sleep(ms: number): Coroutine<undefined>;
 export function sleep<T>(ms: number, value: T): Coroutine<T>;
 export function sleep<T>(ms: number, value?: T): Coroutine<T | undefined> {
   checkDelay(ms, "sleep: the delay");
-  if (ms <= 0 && value === undefined) return SLEEP0 as unknown as Coroutine<undefined>;
+  if (ms <= 0 && value === undefined) return SLEEP0;
   return sleepFor(ms, value);
 }
 

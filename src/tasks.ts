@@ -16,7 +16,7 @@
  */
 import { CancelledError, RuntimeError } from "./exceptions.js";
 import { Future, short } from "./futures.js";
-import { checkCoroutine, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
+import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
 import { getEventLoop, getRunningLoop, runningLoopOrNull } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
 
@@ -36,29 +36,32 @@ let resumingYield = false;
 
 /**
  * The coroutine of `sleep(0)`: yields the "yield once" token, then returns. Stateless, so one object
- * serves every task: the task that resumes it sets `resumingYield` right before `next()`. It tags
- * itself "Generator" so that it is a coroutine object like any other (`createTask(sleep(0))` works).
+ * serves every task: the task that resumes it sets `resumingYield` right before `next()`. It
+ * inherits from %GeneratorPrototype%, so it is a coroutine object like any other
+ * (`createTask(sleep(0))` works).
  * @internal
  */
-export const SLEEP0: Iterable<Suspension, undefined, unknown> & Iterator<Suspension, undefined, unknown> & { [Symbol.toStringTag]: string } = {
-  [Symbol.toStringTag]: "Generator",
-  [Symbol.iterator]() {
-    return this;
+export const SLEEP0: Coroutine<undefined> = Object.create(GeneratorPrototype, {
+  next: {
+    value(): IteratorResult<Suspension, undefined> {
+      if (resumingYield) {
+        resumingYield = false;
+        return { done: true, value: undefined };
+      }
+      return { done: false, value: YIELD_ONCE };
+    },
   },
-  next(): IteratorResult<Suspension, undefined> {
-    if (resumingYield) {
-      resumingYield = false;
+  throw: {
+    value(e: unknown): IteratorResult<Suspension, undefined> {
+      throw e;
+    },
+  },
+  return: {
+    value(): IteratorResult<Suspension, undefined> {
       return { done: true, value: undefined };
-    }
-    return { done: false, value: YIELD_ONCE };
+    },
   },
-  throw(e: unknown): IteratorResult<Suspension, undefined> {
-    throw e;
-  },
-  return(): IteratorResult<Suspension, undefined> {
-    return { done: true, value: undefined };
-  },
-};
+});
 
 /** A CancelledError made by the runtime: its stack (the loop's, never the coroutine's) is not captured. */
 export function newCancelledError(msg: string | undefined): CancelledError {

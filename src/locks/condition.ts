@@ -1,0 +1,182 @@
+/**
+ * Condition: wait until notified, under a lock (asyncio's `Condition`).
+ */
+import { CancelledError, RuntimeError } from "../exceptions.js";
+import { Held } from "./held.js";
+import { Lock } from "./lock.js";
+import { LoopBound } from "./mixins.js";
+import { WaiterQueue } from "./waiters.js";
+import type { Coroutine } from "../coroutines.js";
+import type { AsyncContextManager, Exit } from "../context.js";
+
+const NONE: unique symbol = Symbol("none");
+
+/**
+ * A condition variable: tasks holding its lock `wait()` until another task `notify()`s them.
+ *
+ * The lock is a new `Lock` unless one is given (several conditions may share a lock).
+ * `acquire()`, `release()` and `locked()` are the lock's; a Condition is a context manager for
+ * `asyncWith` and has `hold()` for `using`, like the lock.
+ *
+ * Fairness: `notify(n)` wakes the `n` longest-waiting tasks; each then re-acquires the lock in FIFO
+ * order behind the tasks already queued for it.
+ *
+ * `toString()`: `<Condition [locked, waiters:1]>`.
+ *
+ * @example
+ * const cond = new Condition();
+ * const items: number[] = [];
+ * function* consumer() {
+ *   using _ = yield* cond.hold();
+ *   yield* cond.waitFor(() => items.length > 0);
+ *   return items.shift();
+ * }
+ * function* producer() {
+ *   using _ = yield* cond.hold();
+ *   items.push(1);
+ *   cond.notify();
+ * }
+ */
+export class Condition extends LoopBound implements AsyncContextManager<void> {
+  /** @internal */ readonly _lock: Lock;
+  /** @internal Created at the first wait. */
+  _waiters: WaiterQueue<boolean> | null = null;
+
+  /** @param lock the lock to use (default: a new Lock). */
+  constructor(lock?: Lock) {
+    super();
+    if (lock === undefined || lock === null) lock = new Lock();
+    else if (!(lock instanceof Lock)) throw new TypeError(`Condition: the lock must be a Lock, got ${String(lock)}`);
+    this._lock = lock;
+  }
+
+  /** Whether the underlying lock is held. */
+  locked(): boolean {
+    return this._lock.locked();
+  }
+
+  /** Acquires the underlying lock: see `Lock.acquire()`. */
+  acquire(): Coroutine<true> {
+    return this._lock.acquire();
+  }
+
+  /** Releases the underlying lock: see `Lock.release()`. @throws RuntimeError if it is not locked. */
+  release(): void {
+    this._lock.release();
+  }
+
+  /** Acquires the underlying lock and returns a `Held` that releases it, for `using`. */
+  *hold(): Coroutine<Held> {
+    yield* this._lock.acquire();
+    return new Held(this);
+  }
+
+  /** `asyncWith(cond, body)`: acquires the underlying lock. */
+  *aenter(): Coroutine<void> {
+    yield* this._lock.acquire();
+  }
+
+  /** `asyncWith(cond, body)`: releases the underlying lock; never suppresses the body's error. */
+  *aexit(_exit: Exit): Coroutine<void> {
+    this._lock.release();
+  }
+
+  /**
+   * Releases the lock, blocks until notified, re-acquires the lock and returns `true`.
+   *
+   * The lock is always held again when `wait()` ends, by a return or by any error, cancellation
+   * included: a task cancelled while it waits first re-acquires the lock (waiting for it in FIFO
+   * order), then `CancelledError` is thrown. A notification that reaches a task which then leaves
+   * by an error is passed on to the next waiter (a spurious wake-up, which the protocol allows), so
+   * none is lost. Always re-check the state after `wait()`, or use `waitFor()`.
+   *
+   * @throws RuntimeError if the lock is not held; CancelledError if cancelled (lock held again).
+   * @example
+   * using _ = yield* cond.hold();
+   * while (!ready()) yield* cond.wait();
+   */
+  *wait(): Coroutine<true> {
+    if (!this._lock.locked()) throw new RuntimeError("cannot wait on un-acquired lock: acquire the condition first");
+    const fut = this._getLoop().createFuture<boolean>();
+    this._lock.release();
+    try {
+      try {
+        const waiters = this._waiters ?? (this._waiters = new WaiterQueue());
+        const node = waiters.push(fut);
+        try {
+          yield* fut;
+          return true;
+        } finally {
+          waiters.remove(node);
+        }
+      } finally {
+        // Re-acquire the lock whatever happened, even if cancelled while doing so; the latest
+        // CancelledError is raised once the lock is held.
+        let err: unknown = NONE;
+        for (;;) {
+          try {
+            yield* this._lock.acquire();
+            break;
+          } catch (e) {
+            if (!(e instanceof CancelledError)) throw e;
+            err = e;
+          }
+        }
+        if (err !== NONE) throw err;
+      }
+    } catch (e) {
+      // We may have been notified before the error: hand the notification to another waiter.
+      this._notify(1);
+      throw e;
+    }
+  }
+
+  /**
+   * Waits (as `wait()`) until `predicate()` returns a truthy value, and returns that value. The
+   * predicate is checked first, so a true predicate returns at once without releasing the lock.
+   *
+   * @throws RuntimeError if it has to wait and the lock is not held; CancelledError as `wait()`.
+   * @example
+   * using _ = yield* cond.hold();
+   * const item = yield* cond.waitFor(() => queue.shift());
+   */
+  *waitFor<T>(predicate: () => T): Coroutine<T> {
+    let result = predicate();
+    while (!result) {
+      yield* this.wait();
+      result = predicate();
+    }
+    return result;
+  }
+
+  /**
+   * Wakes up to `n` tasks waiting in `wait()` (the longest-waiting first). They return from `wait()`
+   * only once they re-acquire the lock, which the caller still holds. Never blocks.
+   * @throws RuntimeError if the lock is not held.
+   */
+  notify(n = 1): void {
+    if (typeof n !== "number") throw new TypeError(`notify: n must be a number, got ${typeof n}`);
+    if (!this._lock.locked()) throw new RuntimeError("cannot notify on un-acquired lock: acquire the condition first");
+    this._notify(n);
+  }
+
+  /** Wakes every task waiting in `wait()`. @throws RuntimeError if the lock is not held. */
+  notifyAll(): void {
+    this.notify(this._waiters?.size ?? 0);
+  }
+
+  /** @internal */
+  _notify(n: number): void {
+    const waiters = this._waiters;
+    if (waiters === null) return;
+    for (let i = 0; i < n; i++) {
+      if (!waiters.wakeFirstPending(false)) break;
+    }
+  }
+
+  protected _describe(): string {
+    const n = this._waiters?.size ?? 0;
+    const s = this._lock.locked() ? "locked" : "unlocked";
+    return n === 0 ? s : `${s}, waiters:${n}`;
+  }
+}

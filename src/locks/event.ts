@@ -1,0 +1,87 @@
+/**
+ * Event: a flag that tasks can wait for (asyncio's `Event`).
+ */
+import { LoopBound } from "./mixins.js";
+import { WaiterQueue } from "./waiters.js";
+import type { Coroutine } from "../coroutines.js";
+
+/**
+ * A flag, initially false. `set()` makes it true and wakes every task waiting in `wait()`; `clear()`
+ * makes it false again.
+ *
+ * Fairness: the waiters are woken together by `set()`, in the order they started waiting. A `clear()`
+ * right after `set()` does not un-wake them: each returns `true` from `wait()` although `isSet()`
+ * may read false by the time it runs.
+ *
+ * `toString()`: `<Event [unset, waiters:2]>`, `<Event [set]>`.
+ *
+ * @example
+ * const ready = new Event();
+ * function* worker() {
+ *   yield* ready.wait();        // blocks until set()
+ *   console.log("go");
+ * }
+ * function* main() {
+ *   const t = createTask(worker());
+ *   yield* sleep(100);
+ *   ready.set();
+ *   yield* t;
+ * }
+ */
+export class Event extends LoopBound {
+  /** @internal */ _value = false;
+  /** @internal Created at the first wait. */
+  _waiters: WaiterQueue<boolean> | null = null;
+
+  /** Whether the flag is true. */
+  isSet(): boolean {
+    return this._value;
+  }
+
+  /**
+   * Sets the flag and wakes every task blocked in `wait()` (in their arrival order). Tasks that call
+   * `wait()` afterwards do not block, until `clear()`. Does nothing if the flag is already set.
+   */
+  set(): void {
+    if (!this._value) {
+      this._value = true;
+      this._waiters?.wakeAllPending(true);
+    }
+  }
+
+  /** Resets the flag to false. Tasks already woken by `set()` still return from `wait()`. */
+  clear(): void {
+    this._value = false;
+  }
+
+  /**
+   * Returns `true` once the flag is set: at once (without suspending) if it is set, else when
+   * `set()` is called.
+   *
+   * Cancellation: a task cancelled while it waits just leaves (O(1)); the other waiters are not
+   * affected.
+   *
+   * @throws CancelledError if the task is cancelled while it waits; RuntimeError if the event is
+   *   bound to another event loop.
+   * @example
+   * yield* event.wait();
+   */
+  *wait(): Coroutine<true> {
+    if (this._value) return true;
+    const waiters = this._waiters ?? (this._waiters = new WaiterQueue());
+    const fut = this._getLoop().createFuture<boolean>();
+    const node = waiters.push(fut);
+    try {
+      yield* fut;
+      return true;
+    } finally {
+      waiters.remove(node);
+    }
+  }
+
+  protected _describe(): string {
+    const n = this._waiters?.size ?? 0;
+    const s = this._value ? "set" : "unset";
+    return n === 0 ? s : `${s}, waiters:${n}`;
+  }
+}
