@@ -57,6 +57,8 @@ export function checkCoroutine(coro: unknown, where: string): asserts coro is Co
         : coro.constructor?.name === "AsyncFunction"
           ? ": an async function cannot be cancelled at its await points; write it as a generator function (function* with yield*), or adopt its promise with fromPromise()"
           : ": pass a coroutine object (what a function* returns)";
+  } else if (coro !== null && typeof coro === "object" && typeof (coro as { addDoneCallback?: unknown }).addDoneCallback === "function") {
+    throw new TypeError(`${where}: a coroutine was expected, got a Future or Task (${String(coro)}): it is already scheduled; yield* it directly`);
   } else if (coro !== null && typeof coro === "object" && typeof (coro as { then?: unknown }).then === "function") {
     hint = ": a Promise is not a coroutine; wrap it with fromPromise(promise) and yield* the future";
   }

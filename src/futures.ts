@@ -79,7 +79,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal The failed-and-not-retrieved report, registered for when the future is collected. */
   _unretrieved: Unretrieved | null = null;
   /** @internal The Promise behind `then()`, created by its first call. */
-  _bridge: PromiseBridge<T> | null = null;
+  _bridge: PromiseBridge<any> | null = null;
 
   constructor(options?: FutureOptions) {
     // The loop passes itself (createFuture) to skip the options object on the hot path.
@@ -301,7 +301,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal The CancelledError to raise for a cancelled future (kept, so the same one is raised each time). */
   _makeCancelledError(): CancelledError {
     let e = this._result;
-    if (!(e instanceof CancelledError)) e = this._result = new CancelledError(this._cancelMessage ?? "");
+    if (!(e instanceof CancelledError)) {
+      e = this._result = this._loop._debug ? new CancelledError(this._cancelMessage ?? "") : newCancelledError(this._cancelMessage);
+    }
     return e as CancelledError;
   }
 
@@ -322,7 +324,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** @internal */
-  _settleBridge(b: PromiseBridge<T>): void {
+  _settleBridge(b: PromiseBridge<any>): void {
     const s = this._state;
     if (s === "finished") b.resolve(this._result as T);
     else if (s === "failed") {
@@ -351,6 +353,19 @@ export function short(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 37) + "..." : v);
   if (typeof v === "object" && v !== null) return Array.isArray(v) ? `[${v.length} items]` : `<${v.constructor?.name ?? "object"}>`;
   return String(v);
+}
+
+/**
+ * A CancelledError made by the runtime, without a stack trace: outside debug mode, capturing one
+ * would cost more than the cancellation itself (in debug mode, futures capture it at the await point).
+ * @internal
+ */
+export function newCancelledError(msg: string | undefined): CancelledError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const e = new CancelledError(msg ?? "");
+  Error.stackTraceLimit = limit;
+  return e;
 }
 
 /** `true` for a Future or Task (asyncio's `isfuture`). */

@@ -1,10 +1,11 @@
 /** `gather`: run awaitables concurrently and collect their results in order (asyncio.gather). */
 import { CancelledError } from "./exceptions.js";
-import { Future } from "./futures.js";
-import { ensureFuture, newCancelledError } from "./tasks.js";
+import { Future, newCancelledError } from "./futures.js";
+import { ensureFuture } from "./tasks.js";
 import { getEventLoop } from "./internal/running.js";
 import type { Awaitable, Suspension } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
+import type { TaggedCallback } from "./graph.js";
 
 /** Options of `gather`, passed as the last argument. */
 export interface GatherOptions {
@@ -86,7 +87,7 @@ export function gather(...args: unknown[]): Future<unknown[]> {
   let nfinished = 0;
   let outer: GatheringFuture<unknown[]> | null = null;
 
-  const onChildDone = (fut: Future<unknown>): void => {
+  const onChildDone: TaggedCallback = (fut: Future<unknown>): void => {
     nfinished++;
     if (outer === null || outer.done()) {
       if (!fut.cancelled()) fut.exception(); // mark the error retrieved
@@ -127,6 +128,7 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     children.push(fut);
   }
   outer = new GatheringFuture<unknown[]>(children, loop!);
+  onChildDone._awaiter = () => outer;
   for (const f of doneFuts) onChildDone(f);
   return outer;
 }

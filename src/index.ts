@@ -36,3 +36,5 @@ export type { AsyncContextManager, Exit, WithBody } from "./context.js";
 export { fromPromise } from "./promises.js";
 export { run, Runner } from "./runners.js";
 export type { RunOptions, Main } from "./runners.js";
+export { captureCallGraph, formatCallGraph, printCallGraph } from "./graph.js";
+export type { FutureCallGraph } from "./graph.js";

@@ -1,6 +1,5 @@
 /** `fromPromise`: adopt a JS Promise as a Future (asyncio's `wrap_future`, for promises). */
-import { Future } from "./futures.js";
-import { newCancelledError } from "./tasks.js";
+import { Future, newCancelledError } from "./futures.js";
 import { getEventLoop } from "./internal/running.js";
 import { describe } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";

@@ -68,12 +68,9 @@ export class Runner {
     return this._loop;
   }
 
-  /** Cancels the tasks left, waits for them, and closes the loop. Idempotent. */
+  /** Cancels the tasks left, waits for them, and closes the loop. Does nothing before the first run or after a close. */
   async close(): Promise<void> {
-    if (this._state !== "initialized") {
-      this._state = "closed";
-      return;
-    }
+    if (this._state !== "initialized") return;
     const loop = this._loop!;
     try {
       await cancelAllTasks(loop);

@@ -12,7 +12,8 @@ import { asyncWith, type AsyncContextManager, type Exit, type WithBody } from ".
 import { getRunningLoop } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
 import type { Future } from "./futures.js";
-import type { Coroutine } from "./coroutines.js";
+import type { TaggedCallback } from "./graph.js";
+import { isCoroutine, type Coroutine } from "./coroutines.js";
 
 /**
  * A group of tasks that live no longer than the block that owns them. Use it through
@@ -37,15 +38,27 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   private _errors: unknown[] = [];
   private _onCompletedFut: Future<boolean> | null = null;
 
+  constructor() {
+    this._onTaskDone._awaiter = () => this._parentTask;
+  }
+
   /**
    * Starts `coro` as a task of this group (at the loop's next iteration).
    * @throws RuntimeError if the group was not entered, has finished, or is shutting down after an
    *   error; TypeError if `coro` is not a coroutine.
    */
   createTask<T>(coro: Coroutine<T>, options?: { name?: string }): Task<T> {
-    if (!this._entered) throw new RuntimeError(`TaskGroup ${this} has not been entered`);
-    if (this._exiting && this._tasks.size === 0) throw new RuntimeError(`TaskGroup ${this} is finished`);
-    if (this._aborting) throw new RuntimeError(`TaskGroup ${this} is shutting down`);
+    const refusal = !this._entered
+      ? "has not been entered"
+      : this._exiting && this._tasks.size === 0
+        ? "is finished"
+        : this._aborting
+          ? "is shutting down"
+          : null;
+    if (refusal !== null) {
+      if (isCoroutine(coro)) coro.return(undefined as T); // close it, as CPython does
+      throw new RuntimeError(`TaskGroup ${this} ${refusal}`);
+    }
     const task = this._loop!.createTask(coro, options);
     this._tasks.add(task);
     task.addDoneCallback(this._onTaskDone);
@@ -114,7 +127,8 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     for (const t of this._tasks) if (!t.done()) t.cancel();
   }
 
-  private _onTaskDone = (task: Task<any>): void => {
+  private _onTaskDone: TaggedCallback = (done: Future<any>): void => {
+    const task = done as Task<unknown>;
     this._tasks.delete(task);
     const fut = this._onCompletedFut;
     if (fut !== null && this._tasks.size === 0 && !fut.done()) fut.setResult(true);

@@ -15,7 +15,7 @@
  * coroutine ends by that error.
  */
 import { CancelledError, RuntimeError } from "./exceptions.js";
-import { Future, short } from "./futures.js";
+import { Future, newCancelledError, short } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
 import { getEventLoop, getRunningLoop, runningLoopOrNull } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
@@ -62,15 +62,6 @@ export const SLEEP0: Coroutine<undefined> = Object.create(GeneratorPrototype, {
     },
   },
 });
-
-/** A CancelledError made by the runtime: its stack (the loop's, never the coroutine's) is not captured. */
-export function newCancelledError(msg: string | undefined): CancelledError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  const e = new CancelledError(msg ?? "");
-  Error.stackTraceLimit = limit;
-  return e;
-}
 
 /** Debug-mode bookkeeping of a task (created only with `debug: true`). */
 class TaskDebug {
