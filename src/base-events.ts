@@ -13,7 +13,9 @@
  * microtask). It never busy-waits, and leaves no timer or ref'd port behind once it stops.
  *
  * Virtual clock: when nothing is ready and no host callback is outstanding (`_hostPending`), time
- * jumps to the next timer at once. Seed: the callbacks of each iteration run in a seeded permutation.
+ * jumps to the next timer at once; while one is outstanding, the loop waits for it with the clock
+ * still, but no longer than the real time to the next timer, and then jumps. Seed: the callbacks of
+ * each iteration run in a seeded permutation.
  */
 import { RuntimeError, ValueError } from "./exceptions.js";
 import { Handle, TimerHandle } from "./events.js";
@@ -73,6 +75,8 @@ export class EventLoop {
   /** @internal */ _timers = new TimerHeap<TimerHandle>();
   /** @internal */ _virtual: boolean;
   /** @internal */ _vtime = 0;
+  /** @internal The virtual clock may jump up to here although host callbacks are outstanding. */
+  _jumpTo = -Infinity;
   /** @internal */ _rng: (() => number) | null;
   /** @internal */ _debug: boolean;
   /** Debug mode reports a step or callback that runs longer than this (ms). */
@@ -397,8 +401,14 @@ export class EventLoop {
       return false;
     }
     if (this._virtual) {
-      if (this._hostPending > 0) {
+      if (this._hostPending > 0 && this._jumpTo < t._when) {
+        // A host callback may still come: wait for it, at most the real time to the next timer.
+        const target = t._when;
         this._wakeState = 1;
+        this._hostTimer = setTimeout(() => {
+          this._jumpTo = target;
+          this._batch();
+        }, target - this._vtime);
         return false;
       }
       if (t._when > this._vtime) this._vtime = t._when;

@@ -280,6 +280,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   _fail(error: unknown): void {
     this._result = error;
     this._state = "failed";
+    // V8 formats a stack lazily, and until then it holds the frames' receivers, this future's task
+    // among them: formatting it now lets the task be collected, and so reported if unretrieved.
+    if (error instanceof Error) void error.stack;
     const u = (this._unretrieved = new Unretrieved(this._loop, this.toString(), error, this._sourceTraceback()));
     reportUnretrieved.register(this, u, this);
     this._scheduleCallbacks();

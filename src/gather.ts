@@ -110,7 +110,8 @@ export function gather(...args: unknown[]): Future<unknown[]> {
         const e = f.exception();
         return e === null ? f.result() : e;
       });
-      if (outer._cancelRequested) outer.setException(newCancelledError(fut._cancelMessage));
+      // CPython raises `fut._make_cancelled_error()` of the child that completed last.
+      if (outer._cancelRequested) outer.setException(fut.cancelled() ? fut._makeCancelledError() : newCancelledError(fut._cancelMessage));
       else outer.setResult(results);
     }
   };

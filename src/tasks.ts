@@ -99,8 +99,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _numCancelsRequested = 0;
   /** @internal */ _id: number;
   /** @internal */ _name: string | null = null;
-  /** @internal The AbortController behind `signal`, or a marker that cancellation was requested first. */
-  _signal: AbortController | typeof NONE | null = null;
+  /** @internal The AbortController behind `signal`, or (a string) the message of a cancellation requested before it. */
+  _signal: AbortController | string | null = null;
   /** @internal The loop's list of unfinished tasks. */
   _prevTask: Task<any> | null = null;
   /** @internal */ _nextTask: Task<any> | null = null;
@@ -149,8 +149,8 @@ export class Task<T = unknown> extends Future<T> {
     if (this._state !== "pending") return false;
     this._numCancelsRequested++;
     const s = this._signal;
-    if (s === null) this._signal = NONE;
-    else if (s !== NONE && !s.signal.aborted) s.abort(newCancelledError(msg));
+    if (s === null) this._signal = msg ?? "";
+    else if (typeof s !== "string" && !s.signal.aborted) s.abort(newCancelledError(msg));
     const d = this._debug;
     if (d !== null && d.swallowedAt >= 0) this._reportSwallowed("was cancelled again");
     const w = this._fut;
@@ -182,9 +182,9 @@ export class Task<T = unknown> extends Future<T> {
   /** An `AbortSignal` aborted (with the `CancelledError` as reason) when cancellation is requested. */
   get signal(): AbortSignal {
     const s = this._signal;
-    if (s !== null && s !== NONE) return s.signal;
+    if (s !== null && typeof s !== "string") return s.signal;
     const c = new AbortController();
-    if (s === NONE) c.abort(newCancelledError(this._cancelMessage));
+    if (s !== null) c.abort(newCancelledError(s));
     this._signal = c;
     return c.signal;
   }
