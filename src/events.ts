@@ -1,10 +1,23 @@
 /**
  * Handles for callbacks scheduled on a loop (asyncio's events.py), and the running-loop functions.
  */
-import type { EventLoop } from "./base-events.js";
+import { EventLoop } from "./base-events.js";
+import { getEventLoop as currentOrNew } from "./internal/running.js";
 import type { HeapTimer } from "./internal/timer-heap.js";
 
-export { getRunningLoop, getEventLoop, setEventLoop } from "./internal/running.js";
+export { getRunningLoop, setEventLoop } from "./internal/running.js";
+
+/**
+ * The running loop if there is one, else the current loop (set by `setEventLoop`), creating and
+ * setting a new one if there is none or it was closed (Python 3.11's behaviour, without the warning).
+ */
+export function getEventLoop(): EventLoop {
+  return currentOrNew(makeLoop);
+}
+
+// Named here (not only registered by base-events.ts) so that a bundler honouring
+// "sideEffects": false keeps the loop class wherever getEventLoop is used.
+const makeLoop = (): EventLoop => new EventLoop();
 
 /** A callback scheduled by `callSoon`; `cancel()` keeps it from running. */
 export class Handle {

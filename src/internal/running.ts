@@ -41,11 +41,11 @@ export function getRunningLoop(): EventLoop {
  * The running loop if there is one, else the current loop (set by `setEventLoop`), creating and
  * setting a new one if there is none (Python 3.11's behaviour, without the deprecation warning).
  */
-export function getEventLoop(): EventLoop {
+export function getEventLoop(make: (() => EventLoop) | null = factory): EventLoop {
   if (running !== null) return running;
   if (current === null || current.isClosed()) {
-    if (factory === null) throw new RuntimeError("no event loop implementation is loaded");
-    current = factory();
+    if (make === null) throw new RuntimeError("no event loop implementation is loaded");
+    current = make();
   }
   return current;
 }
