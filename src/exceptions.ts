@@ -18,6 +18,17 @@ export class CancelledError extends Error {
   }
 }
 named(CancelledError, "CancelledError");
+// The runtime makes most CancelledErrors without the Error constructor (see `newCancelledError` in
+// futures.ts): they have no own `stack`, and read this one instead.
+Object.defineProperty(CancelledError.prototype, "stack", {
+  get(this: CancelledError): string {
+    return this.message ? `${this.name}: ${this.message}` : this.name;
+  },
+  set(this: CancelledError, v: unknown) {
+    Object.defineProperty(this, "stack", { value: v, writable: true, configurable: true });
+  },
+  configurable: true,
+});
 
 /** A deadline passed: raised by `waitFor`, `timeout`, `timeoutAt` and `asCompleted`. */
 export class TimeoutError extends Error {}

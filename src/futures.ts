@@ -359,15 +359,15 @@ export function short(v: unknown): string {
 }
 
 /**
- * A CancelledError made by the runtime, without a stack trace: outside debug mode, capturing one
- * would cost more than the cancellation itself (in debug mode, futures capture it at the await point).
+ * A CancelledError made by the runtime, without running the Error constructor: outside debug mode,
+ * making a real Error (even without a stack trace) would cost more than the rest of a cancellation.
+ * It is a CancelledError for `instanceof`, `name`, `message` and `String()`, and its `stack` is
+ * its name and message (in debug mode futures make real ones, with the stack of the await point).
  * @internal
  */
 export function newCancelledError(msg: string | undefined): CancelledError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  const e = new CancelledError(msg ?? "");
-  Error.stackTraceLimit = limit;
+  const e = Object.create(CancelledError.prototype) as CancelledError;
+  e.message = msg ?? "";
   return e;
 }
 
