@@ -1,0 +1,473 @@
+/**
+ * EventLoop: scheduling order, handles, the virtual clock, lifecycle, the exception handler and seeds,
+ * checked against CPython 3.13 (test/python/base_events.py). Python's `None` is our `null`; seconds
+ * there are milliseconds here.
+ */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { format } from "node:util";
+import {
+  run,
+  EventLoop,
+  newEventLoop,
+  sleep,
+  gather,
+  createTask,
+  getRunningLoop,
+  RuntimeError,
+  ValueError,
+  type Coroutine,
+} from "../src/index.js";
+
+class KeyError extends Error {
+  override name = "KeyError";
+}
+
+const vloop = (): EventLoop => new EventLoop({ clock: "virtual" });
+
+/** Resolves to the error `f` throws synchronously or its returned promise rejects with, else null. */
+function errorOf(f: () => unknown): Promise<unknown> {
+  try {
+    const r = f();
+    if (r && typeof (r as PromiseLike<unknown>).then === "function") {
+      return Promise.resolve(r).then(
+        () => null,
+        (e: unknown) => e,
+      );
+    }
+    return Promise.resolve(null);
+  } catch (e) {
+    return Promise.resolve(e);
+  }
+}
+
+/** Everything written to the console while `f` runs (the default exception handler logs there). */
+async function captureConsole(f: () => unknown): Promise<string> {
+  const out: string[] = [];
+  const methods = ["error", "warn", "log", "info", "debug"] as const;
+  const saved = methods.map((m) => console[m]);
+  for (const m of methods) console[m] = (...args: unknown[]) => void out.push(format(...args));
+  try {
+    await f();
+  } finally {
+    methods.forEach((m, i) => (console[m] = saved[i]!));
+  }
+  return out.join("\n");
+}
+
+describe("EventLoop scheduling", () => {
+  test("callSoon is FIFO; a callback scheduled by a callback runs in a later iteration, after stop", async () => {
+    const loop = vloop();
+    const log: string[] = [];
+    loop.callSoon(() => {
+      log.push("a");
+      loop.callSoon(() => log.push("a-child"));
+    });
+    loop.callSoon(() => log.push("b"));
+    loop.callSoon(() => {
+      log.push("c");
+      loop.stop();
+    });
+    await loop.runForever();
+    assert.deepEqual(log, ["a", "b", "c"]);
+    assert.equal(loop.isRunning(), false);
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    assert.deepEqual(log, ["a", "b", "c", "a-child"]);
+    loop.close();
+  });
+
+  test("callLater/callAt order by deadline at exact virtual times; ready callbacks first; args are passed", async () => {
+    const loop = vloop();
+    assert.equal(loop.time(), 0);
+    const log: unknown[][] = [];
+    const rec = (tag: string, ...args: unknown[]) => void log.push([tag, loop.time(), ...args]);
+    loop.callLater(30, rec, "later30");
+    loop.callAt(10, rec, "at10", 1, 2);
+    loop.callLater(20, rec, "later20");
+    loop.callLater(0, rec, "later0");
+    loop.callSoon(rec, "soon");
+    loop.callLater(-5, rec, "later-neg");
+    loop.callLater(40, () => loop.stop());
+    await loop.runForever();
+    assert.deepEqual(log, [
+      ["soon", 0],
+      ["later-neg", 0],
+      ["later0", 0],
+      ["at10", 10, 1, 2],
+      ["later20", 20],
+      ["later30", 30],
+    ]);
+    assert.equal(loop.time(), 40);
+    loop.close();
+  });
+
+  test("equal deadlines fire in scheduling order", async () => {
+    // Our contract (issue 2): FIFO among equal deadlines. CPython's heapq is not stable: the same
+    // program there prints [1, 5, 3, 9, 7, 6, 2, 4, 0, 8].
+    const loop = vloop();
+    const log: number[] = [];
+    for (let i = 0; i < 10; i++) loop.callAt(i % 2 === 0 ? 5 : 3, () => log.push(i));
+    loop.callAt(6, () => loop.stop());
+    await loop.runForever();
+    assert.deepEqual(log, [1, 3, 5, 7, 9, 0, 2, 4, 6, 8]);
+    loop.close();
+  });
+
+  test("Handle.cancel(): the callback never runs; cancelled(); TimerHandle.when()", async () => {
+    const loop = vloop();
+    const log: string[] = [];
+    const h1 = loop.callSoon(() => log.push("h1"));
+    const h2 = loop.callLater(5, () => log.push("h2"));
+    const h3 = loop.callSoon(() => log.push("h3"));
+    assert.equal(h2.when(), 5);
+    assert.equal(h1.cancelled(), false);
+    h1.cancel();
+    h2.cancel();
+    h2.cancel();
+    assert.deepEqual([h1.cancelled(), h2.cancelled(), h3.cancelled()], [true, true, false]);
+    loop.callLater(10, () => loop.stop());
+    await loop.runForever();
+    assert.deepEqual(log, ["h3"]);
+    assert.equal(loop.time(), 10);
+    loop.close();
+  });
+
+  test("a callback cancelling a later one of the same batch", async () => {
+    const loop = vloop();
+    const log: string[] = [];
+    const hb = { h: null as null | { cancel(): void } };
+    loop.callSoon(() => {
+      log.push("x");
+      hb.h!.cancel();
+    });
+    hb.h = loop.callSoon(() => log.push("y"));
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    assert.deepEqual(log, ["x"]);
+    loop.close();
+  });
+
+  test("many cancelled timers do not disturb the order of the live ones", async () => {
+    const loop = vloop();
+    const log: number[] = [];
+    const handles = [];
+    for (let i = 0; i < 1000; i++) handles.push(loop.callLater(i % 50, () => log.push(i)));
+    for (let i = 0; i < 1000; i++) if (i % 7 !== 0) handles[i]!.cancel();
+    loop.callLater(100, () => loop.stop());
+    await loop.runForever();
+    const expected = [...Array(1000).keys()].filter((i) => i % 7 === 0).sort((a, b) => (a % 50) - (b % 50) || a - b);
+    assert.deepEqual(log, expected);
+    loop.close();
+  });
+
+  test("a new task starts on the next iteration, after callbacks already queued", async () => {
+    const out = await run(
+      function* () {
+        const out: string[] = [];
+        const loop = getRunningLoop();
+        loop.callSoon(() => out.push("soon-before"));
+        createTask(
+          (function* () {
+            out.push("task-start");
+          })(),
+        );
+        loop.callSoon(() => out.push("soon-after"));
+        out.push("creator-continues");
+        yield* sleep(0);
+        return out;
+      },
+      { clock: "virtual" },
+    );
+    assert.deepEqual(out, ["creator-continues", "soon-before", "task-start", "soon-after"]);
+  });
+
+  test("without a seed, tasks interleave FIFO", async () => {
+    const out = await run(racy(3, 3), { clock: "virtual" });
+    assert.deepEqual(out, [
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [0, 2],
+      [1, 2],
+      [2, 2],
+    ]);
+  });
+});
+
+describe("the virtual clock", () => {
+  test("jumps exactly to each deadline, fractions included", async () => {
+    const times = await run(
+      function* () {
+        const t: number[] = [getRunningLoop().time()];
+        yield* sleep(1000);
+        t.push(getRunningLoop().time());
+        yield* sleep(0.5);
+        t.push(getRunningLoop().time());
+        const loop = getRunningLoop();
+        const f = loop.createFuture<number>();
+        loop.callAt(12345.678, () => f.setResult(loop.time()));
+        t.push(yield* f);
+        yield* sleep(3 * 24 * 3600 * 1000);
+        t.push(getRunningLoop().time());
+        return t;
+      },
+      { clock: "virtual" },
+    );
+    assert.deepEqual(times, [0, 1000, 1000.5, 12345.678, 12345.678 + 3 * 24 * 3600 * 1000]);
+  });
+});
+
+describe("EventLoop lifecycle", () => {
+  test("runUntilComplete: value, isRunning inside, errors, futures; time carries on", async () => {
+    const loop = vloop();
+    function* work(): Coroutine<[string, boolean, number]> {
+      yield* sleep(25);
+      return ["done", loop.isRunning(), loop.time()];
+    }
+    assert.deepEqual(await loop.runUntilComplete(work()), ["done", true, 25]);
+    assert.equal(loop.isRunning(), false);
+    await assert.rejects(
+      loop.runUntilComplete(
+        (function* () {
+          yield* sleep(1);
+          throw new ValueError("bad");
+        })(),
+      ),
+      (e) => e instanceof ValueError && e.message === "bad",
+    );
+    assert.equal(loop.time(), 26);
+    const f = loop.createFuture<string>();
+    loop.callLater(4, (v: string) => f.setResult(v), "fut");
+    assert.equal(await loop.runUntilComplete(f), "fut");
+    assert.equal(loop.time(), 30);
+    loop.close();
+  });
+
+  test("runUntilComplete / runForever / close while running → RuntimeError", async () => {
+    const loop = vloop();
+    const pending: Promise<unknown>[] = [];
+    await loop.runUntilComplete(
+      (function* () {
+        pending.push(errorOf(() => loop.runUntilComplete(sleep(1))));
+        pending.push(errorOf(() => loop.runForever()));
+        assert.throws(
+          () => loop.close(),
+          (e) => e instanceof RuntimeError && e.message === "Cannot close a running event loop",
+        );
+        yield* sleep(1);
+        assert.equal(loop.isRunning(), true);
+      })(),
+    );
+    const [e1, e2] = await Promise.all(pending);
+    assert.ok(e1 instanceof RuntimeError && e1.message === "This event loop is already running", String(e1));
+    assert.ok(e2 instanceof RuntimeError && e2.message === "This event loop is already running", String(e2));
+    loop.close();
+  });
+
+  test("stop() before runForever: one iteration, then exit", async () => {
+    const loop = vloop();
+    const log: number[] = [];
+    loop.callSoon(() => {
+      log.push(1);
+      loop.callSoon(() => log.push(2));
+    });
+    loop.stop();
+    await loop.runForever();
+    assert.deepEqual(log, [1]);
+    assert.equal(loop.isRunning(), false);
+    loop.close();
+  });
+
+  test("stop() from a timer: time stays at that timer, later timers do not run", async () => {
+    const loop = vloop();
+    let later = false;
+    loop.callLater(7, () => loop.stop());
+    loop.callLater(9, () => (later = true));
+    await loop.runForever();
+    assert.equal(loop.time(), 7);
+    assert.equal(later, false);
+    loop.close();
+  });
+
+  test("stop() before runUntilComplete: one iteration, then RuntimeError; the loop is reusable", async () => {
+    const loop = vloop();
+    loop.stop();
+    const e = await errorOf(() => loop.runUntilComplete(sleep(10)));
+    assert.ok(e instanceof RuntimeError && e.message === "Event loop stopped before Future completed.", String(e));
+    assert.equal(loop.time(), 0);
+    assert.equal(await loop.runUntilComplete(sleep(5, "x")), "x");
+    assert.equal(loop.time(), 5);
+    const other = vloop();
+    assert.ok((await errorOf(() => loop.runUntilComplete(other.createFuture()))) instanceof ValueError);
+    other.close();
+    await loop.runUntilComplete(sleep(10)); // let the first sleep's task finish before closing
+    loop.close();
+  });
+
+  test("a closed loop: close twice is fine, every use is a RuntimeError", async () => {
+    const loop = vloop();
+    loop.close();
+    loop.close();
+    assert.equal(loop.isClosed(), true);
+    const isClosedErr = (e: unknown) => e instanceof RuntimeError && e.message === "Event loop is closed";
+    assert.throws(() => loop.callSoon(() => {}), isClosedErr);
+    assert.throws(() => loop.callLater(1, () => {}), isClosedErr);
+    assert.throws(() => loop.callAt(1, () => {}), isClosedErr);
+    assert.throws(
+      () =>
+        loop.createTask(
+          (function* () {})(),
+        ),
+      isClosedErr,
+    );
+    assert.ok(isClosedErr(await errorOf(() => loop.runForever())));
+    assert.ok(isClosedErr(await errorOf(() => loop.runUntilComplete(loop.createFuture()))));
+  });
+
+  test("newEventLoop() returns a fresh, stopped, open loop", () => {
+    const loop = newEventLoop();
+    assert.ok(loop instanceof EventLoop);
+    assert.equal(loop.isRunning(), false);
+    assert.equal(loop.isClosed(), false);
+    loop.close();
+  });
+});
+
+describe("the exception handler", () => {
+  test("set/get; a failing callback is reported with message, exception and handle; the loop goes on", async () => {
+    const loop = vloop();
+    assert.equal(loop.getExceptionHandler(), null);
+    const seen: unknown[] = [];
+    const handler = (lp: EventLoop, ctx: Record<string, unknown>) => {
+      seen.push([lp === loop, String(ctx.message).slice(0, 21), (ctx.exception as Error)?.name, "handle" in ctx]);
+    };
+    loop.setExceptionHandler(handler);
+    assert.equal(loop.getExceptionHandler(), handler);
+    const err = new ValueError("cb");
+    let handle: unknown;
+    let reported: unknown;
+    loop.setExceptionHandler((lp, ctx) => {
+      handler(lp, ctx as Record<string, unknown>);
+      reported = ctx;
+    });
+    handle = loop.callSoon(() => {
+      throw err;
+    });
+    loop.callSoon(() => seen.push("next callback still runs"));
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    assert.deepEqual(seen, [[true, "Exception in callback", "ValueError", true], "next callback still runs"]);
+    const ctx = reported as Record<string, unknown>;
+    assert.equal(ctx.exception, err);
+    assert.equal(ctx.handle, handle);
+    loop.close();
+  });
+
+  test("callExceptionHandler passes the context to the handler", () => {
+    const loop = vloop();
+    const seen: unknown[] = [];
+    loop.setExceptionHandler((lp, ctx) => {
+      seen.push([lp === loop, ctx.message, (ctx.exception as Error).name, "handle" in ctx]);
+    });
+    loop.callExceptionHandler({ message: "custom", exception: new KeyError("k") });
+    assert.deepEqual(seen, [[true, "custom", "KeyError", false]]);
+    loop.close();
+  });
+
+  test("a handler that throws is reported by the default handler; nothing propagates", async () => {
+    const loop = vloop();
+    loop.setExceptionHandler(() => {
+      throw new RuntimeError("handler broke");
+    });
+    const out = await captureConsole(() => loop.callExceptionHandler({ message: "m1" }));
+    assert.match(out, /Unhandled error in exception handler/);
+    loop.close();
+  });
+
+  test("setExceptionHandler(null) restores the default, which logs the message", async () => {
+    const loop = vloop();
+    loop.setExceptionHandler(() => {});
+    loop.setExceptionHandler(null);
+    assert.equal(loop.getExceptionHandler(), null);
+    const out = await captureConsole(() =>
+      loop.callExceptionHandler({ message: "to default", exception: new ValueError("x") }),
+    );
+    assert.match(out, /to default/);
+    const out2 = await captureConsole(() => loop.defaultExceptionHandler({ message: "direct default" }));
+    assert.match(out2, /direct default/);
+    loop.close();
+  });
+});
+
+describe("debug flag", () => {
+  test("getDebug/setDebug; slowCallbackDuration defaults to 100 ms (CPython: 0.1 s)", () => {
+    const loop = vloop();
+    assert.equal(loop.getDebug(), false);
+    loop.setDebug(true);
+    assert.equal(loop.getDebug(), true);
+    assert.equal(loop.slowCallbackDuration, 100);
+    loop.close();
+  });
+});
+
+/** Tasks that each append (id, round) and yield; plus timers sharing one deadline. */
+function racy(n: number, rounds: number): () => Coroutine<Array<[number, number]>> {
+  return function* () {
+    const out: Array<[number, number]> = [];
+    function* w(i: number): Coroutine<void> {
+      for (let r = 0; r < rounds; r++) {
+        out.push([i, r]);
+        yield* sleep(0);
+      }
+    }
+    yield* gather(...Array.from({ length: n }, (_, i) => w(i)));
+    return out;
+  };
+}
+
+function* timersSameDeadline(): Coroutine<number[]> {
+  const loop = getRunningLoop();
+  const out: number[] = [];
+  for (let i = 0; i < 8; i++) loop.callLater(10, () => out.push(i));
+  yield* sleep(20);
+  return out;
+}
+
+describe("seed", () => {
+  test("the same seed replays the same schedule", async () => {
+    for (const seed of [1, 2, 42, 12345]) {
+      const a = await run(racy(6, 4), { clock: "virtual", seed });
+      const b = await run(racy(6, 4), { clock: "virtual", seed });
+      assert.deepEqual(a, b, `seed ${seed}`);
+      const ta = await run(timersSameDeadline, { clock: "virtual", seed });
+      const tb = await run(timersSameDeadline, { clock: "virtual", seed });
+      assert.deepEqual(ta, tb, `seed ${seed} (timers)`);
+    }
+  });
+
+  test("different seeds give different schedules of a racy program; every schedule is complete", async () => {
+    const schedules = new Set<string>();
+    const timerOrders = new Set<string>();
+    for (let seed = 1; seed <= 12; seed++) {
+      const s = await run(racy(6, 4), { clock: "virtual", seed });
+      assert.equal(s.length, 24);
+      // each task's own rounds stay in order
+      for (let i = 0; i < 6; i++) {
+        assert.deepEqual(
+          s.filter(([t]) => t === i).map(([, r]) => r),
+          [0, 1, 2, 3],
+        );
+      }
+      schedules.add(JSON.stringify(s));
+      const t = await run(timersSameDeadline, { clock: "virtual", seed });
+      assert.deepEqual([...t].sort(), [0, 1, 2, 3, 4, 5, 6, 7]);
+      timerOrders.add(JSON.stringify(t));
+    }
+    assert.ok(schedules.size >= 6, `only ${schedules.size} distinct schedules over 12 seeds`);
+    assert.ok(timerOrders.size >= 6, `only ${timerOrders.size} distinct timer orders over 12 seeds`);
+  });
+});

@@ -1,0 +1,159 @@
+// Coroutines: isCoroutine, laziness, inline awaiting, and the forgotten `*` (a bare `yield`).
+// Every ordering below is what CPython 3.13 prints for test/python/coroutines.py
+// (run: PYENV_VERSION=3.13.0 python3 test/python/coroutines.py).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { run, sleep, createTask, isCoroutine, getRunningLoop, type Coroutine } from "../src/index.js";
+
+const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
+const now = () => getRunningLoop().time();
+
+test("isCoroutine: a generator object is one; its function, futures, tasks, promises and plain values are not", async () => {
+  let ev: unknown[] = [];
+  await vrun(function* () {
+    function* co(): Coroutine<number> {
+      return 1;
+    }
+    const c = co();
+    const f = getRunningLoop().createFuture<number>();
+    const t = createTask(co());
+    const p = Promise.resolve(1);
+    ev = [
+      isCoroutine(c),
+      isCoroutine(co),
+      isCoroutine(f),
+      isCoroutine(t),
+      isCoroutine(null),
+      isCoroutine({}),
+      isCoroutine(42),
+      isCoroutine(p),
+      isCoroutine((async () => 1)()),
+    ];
+    yield* t;
+  });
+  // Python: [True, False, False, False, False, False, False]; the promises are JS-only extras.
+  assert.deepEqual(ev, [true, false, false, false, false, false, false, false, false]);
+});
+
+test("a bare yield (the forgotten *) throws a TypeError into the coroutine that says to write yield*", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    function* child(): Coroutine<string> {
+      try {
+        yield 42 as never; // meant: yield* something
+        ev.push("not reached");
+      } catch (e) {
+        // CPython: RuntimeError("Task got bad yield: 42"); asyncio-ts: TypeError naming yield*.
+        assert.ok(e instanceof TypeError, String(e));
+        assert.match(e.message, /yield\*/);
+        ev.push("caught");
+      }
+      yield* sleep(1);
+      ev.push(["goes on", now()]);
+      return "ok";
+    }
+    const t = createTask(child());
+    ev.push(yield* t);
+  });
+  assert.deepEqual(ev, ["caught", ["goes on", 1], "ok"]);
+});
+
+test("a bare yield of undefined is the same mistake (CPython's bare yield is its sleep(0); ours is not)", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    function* child(): Coroutine<void> {
+      try {
+        yield undefined as never;
+      } catch (e) {
+        ev.push([e instanceof TypeError, /yield\*/.test((e as Error).message)]);
+      }
+    }
+    yield* createTask(child());
+  });
+  assert.deepEqual(ev, [[true, true]]);
+});
+
+test("a bare yield not caught fails the task with the TypeError", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    function* child(): Coroutine<void> {
+      yield 42 as never;
+    }
+    const t = createTask(child());
+    try {
+      yield* t;
+    } catch (e) {
+      ev.push(["task failed", (t.exception() as Error).name, e === t.exception()]);
+    }
+  });
+  // CPython: RuntimeError.
+  assert.deepEqual(ev, [["task failed", "TypeError", true]]);
+});
+
+test("a bare yield in the main coroutine makes run() reject with the TypeError", async () => {
+  await assert.rejects(
+    vrun(function* (): Coroutine<void> {
+      yield 1 as never;
+    }),
+    (e) => e instanceof TypeError && /yield\*/.test(e.message),
+  );
+});
+
+test("coroutines are lazy: nothing runs until awaited", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    function* hello(): Coroutine<string> {
+      ev.push("hello runs");
+      return "h";
+    }
+    const c = hello();
+    ev.push("created");
+    yield* sleep(0);
+    ev.push("after a loop iteration");
+    ev.push(yield* c);
+  });
+  assert.deepEqual(ev, ["created", "after a loop iteration", "hello runs", "h"]);
+});
+
+test("yield* of a coroutine runs it inline, with no loop iteration in between", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    function* inner(): Coroutine<string> {
+      ev.push("inner");
+      return "i";
+    }
+    createTask(
+      (function* (): Coroutine<void> {
+        ev.push("other task");
+      })(),
+    );
+    ev.push(yield* inner());
+    ev.push("main goes on");
+    yield* sleep(0);
+  });
+  assert.deepEqual(ev, ["inner", "i", "main goes on", "other task"]);
+});
+
+test("an error thrown deep in nested coroutines reaches the awaiter as the same object, finally blocks run", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const err = new Error("deep");
+    function* deep(): Coroutine<never> {
+      yield* sleep(2);
+      throw err;
+    }
+    function* middle(): Coroutine<never> {
+      try {
+        return yield* deep();
+      } finally {
+        ev.push("middle finally");
+      }
+    }
+    try {
+      yield* middle();
+    } catch (e) {
+      ev.push(["same", e === err, now()]);
+    }
+  });
+  assert.deepEqual(ev, ["middle finally", ["same", true, 2]]);
+});

@@ -1,0 +1,296 @@
+/**
+ * Debug mode (issue 2, item 5), against CPython 3.13 where it has a counterpart
+ * (test/python/debug.py):
+ * - a step slower than slowCallbackDuration is reported naming the task (CPython: logger.warning
+ *   "Executing <Task ... name='hog' ...> took 0.120 seconds"; here through the exception handler);
+ * - a task that catches CancelledError and goes on awaiting without uncancel() is reported by name.
+ *   CPython reports nothing (the task just runs on with cancelling() == 1); this report is ours.
+ * The slow step is real time by nature: the test busy-waits 120 ms once per case.
+ */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { format } from "node:util";
+import {
+  run,
+  sleep,
+  gather,
+  createTask,
+  currentTask,
+  getRunningLoop,
+  fromPromise,
+  timeout,
+  taskGroup,
+  CancelledError,
+  TimeoutError,
+  ExceptionGroup,
+  ValueError,
+  type Coroutine,
+} from "../src/index.js";
+
+const isCancel = (e: unknown): e is CancelledError => e instanceof CancelledError;
+
+/** Runs `main` with every report collected: exception-handler contexts and console output, as text. */
+let currentReports: string[] = [];
+const reportsSoFar = (): string[] => currentReports;
+
+async function withReports<T>(
+  main: () => Coroutine<T>,
+  options: { debug: boolean; clock: "real" | "virtual"; slowCallbackMs?: number },
+): Promise<{ value: T; reports: string[] }> {
+  const reports: string[] = [];
+  currentReports = reports;
+  const methods = ["error", "warn", "log", "info", "debug"] as const;
+  const saved = methods.map((m) => console[m]);
+  for (const m of methods) console[m] = (...args: unknown[]) => void reports.push(format(...args));
+  try {
+    const value = await run(function* () {
+      getRunningLoop().setExceptionHandler((_loop, ctx) => {
+        const parts: string[] = [];
+        for (const [k, v] of Object.entries(ctx)) {
+          if (k === "task" && v) parts.push(`task=${(v as { getName(): string }).getName()}`);
+          else if (typeof v === "string") parts.push(v);
+          else if (v instanceof Error) parts.push(`${v.name}: ${v.message}`);
+        }
+        reports.push(parts.join("\n"));
+      });
+      return yield* main();
+    }, options);
+    return { value, reports };
+  } finally {
+    methods.forEach((m, i) => (console[m] = saved[i]!));
+  }
+}
+
+function busyWait(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // block the loop, as a CPU-bound step would
+  }
+}
+
+function* hogAndQuick(): Coroutine<void> {
+  const hog = createTask(
+    (function* () {
+      yield* sleep(0);
+      busyWait(120);
+      yield* sleep(0);
+    })(),
+    { name: "hog" },
+  );
+  const quick = createTask(
+    (function* () {
+      yield* sleep(0);
+    })(),
+    { name: "quick" },
+  );
+  yield* gather(hog, quick);
+}
+
+describe("debug mode: slow steps", () => {
+  for (const clock of ["real", "virtual"] as const) {
+    test(`a step slower than slowCallbackDuration is reported with the task's name (${clock} clock)`, async () => {
+      const { reports } = await withReports(hogAndQuick, { debug: true, clock, slowCallbackMs: 50 });
+      const slow = reports.filter((r) => /took/.test(r));
+      assert.equal(slow.length, 1, reports.join("\n---\n"));
+      assert.match(slow[0]!, /hog/);
+      assert.doesNotMatch(slow[0]!, /quick/);
+      // where the task was created: this file
+      assert.match(slow[0]!, /debug\.test/);
+    });
+  }
+
+  test("not in debug mode: no report", async () => {
+    const { reports } = await withReports(hogAndQuick, { debug: false, clock: "virtual", slowCallbackMs: 50 });
+    assert.deepEqual(
+      reports.filter((r) => /took/.test(r)),
+      [],
+    );
+  });
+});
+
+describe("an exception nobody retrieved", () => {
+  // CPython: "Task exception was never retrieved", with the task and (debug) source_traceback.
+  test("is reported when its task is collected, with the task's name and (debug) where it was created", async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    assert.ok(gc, "run the tests with node --expose-gc");
+    const { value, reports } = await withReports(
+      function* () {
+        (() => {
+          createTask(
+            (function* () {
+              yield* sleep(0);
+              throw new ValueError("nobody looks");
+            })(),
+            { name: "forgotten" },
+          );
+        })();
+        yield* sleep(1);
+        for (let i = 0; i < 20 && !reportsSoFar().some((r) => /never retrieved/.test(r)); i++) {
+          gc();
+          // let the host run FinalizationRegistry callbacks (the clock waits for the promise)
+          yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
+        }
+        return "done";
+      },
+      { debug: true, clock: "virtual" },
+    );
+    assert.equal(value, "done");
+    const about = reports.filter((r) => /never retrieved/.test(r));
+    assert.equal(about.length, 1, reports.join("\n---\n"));
+    assert.match(about[0]!, /Task.*forgotten.*exception was never retrieved/);
+    assert.match(about[0]!, /ValueError: nobody looks/);
+    assert.match(about[0]!, /debug\.test/);
+  });
+});
+
+describe("debug mode: swallowed cancellation", () => {
+  test("a task that catches CancelledError, awaits again and returns is reported by name (CPython semantics kept)", async () => {
+    const { value, reports } = await withReports(
+      function* () {
+        const log: unknown[] = [];
+        const t = createTask(
+          (function* () {
+            try {
+              yield* sleep(100);
+            } catch {
+              log.push(["swallowed", currentTask()!.cancelling()]);
+            }
+            yield* sleep(10);
+            log.push(["went-on-awaiting", currentTask()!.cancelling()]);
+            return "finished";
+          })(),
+          { name: "swallower" },
+        );
+        yield* sleep(0);
+        t.cancel();
+        const r = yield* t;
+        log.push(["result", r, t.cancelled()]);
+        return log;
+      },
+      { debug: true, clock: "virtual" },
+    );
+    assert.deepEqual(value, [
+      ["swallowed", 1],
+      ["went-on-awaiting", 1],
+      ["result", "finished", false],
+    ]);
+    const about = reports.filter((r) => /swallower/.test(r));
+    assert.equal(about.length, 1, reports.join("\n---\n"));
+    assert.match(about[0]!, /CancelledError/);
+    assert.match(about[0]!, /debug\.test/);
+  });
+
+  test("a task that swallows and waits forever is reported when run() cancels it again at shutdown", async () => {
+    const { reports } = await withReports(
+      function* () {
+        const t = createTask(
+          (function* () {
+            try {
+              yield* sleep(100);
+            } catch {
+              // swallowed
+            }
+            yield* sleep(1e9);
+          })(),
+          { name: "stubborn-sleeper" },
+        );
+        yield* sleep(1);
+        t.cancel();
+        yield* sleep(1);
+      },
+      { debug: true, clock: "virtual" },
+    );
+    assert.equal(reports.filter((r) => /stubborn-sleeper/.test(r)).length, 1, reports.join("\n---\n"));
+  });
+
+  test("no report for cleanup that awaits and then rethrows, for uncancel(), for timeouts and TaskGroups", async () => {
+    const { value, reports } = await withReports(
+      function* () {
+        const outcomes: unknown[] = [];
+        // 1. cleanup that awaits in finally, then the CancelledError goes on
+        const cleanup = createTask(
+          (function* () {
+            try {
+              yield* sleep(100);
+            } finally {
+              yield* sleep(5);
+            }
+          })(),
+          { name: "cleanup-then-rethrow" },
+        );
+        // 2. handled on purpose: uncancel(), then go on
+        const handled = createTask(
+          (function* () {
+            try {
+              yield* sleep(100);
+            } catch (e) {
+              if (!isCancel(e)) throw e;
+              currentTask()!.uncancel();
+            }
+            yield* sleep(5);
+            return "handled";
+          })(),
+          { name: "uncancelled" },
+        );
+        yield* sleep(1);
+        cleanup.cancel();
+        handled.cancel();
+        try {
+          yield* cleanup;
+        } catch (e) {
+          outcomes.push(["cleanup", isCancel(e)]);
+        }
+        outcomes.push(["handled", yield* handled]);
+        // 3. a timeout whose body cleans up with an await
+        try {
+          yield* timeout(10, function* () {
+            try {
+              yield* sleep(100);
+            } finally {
+              yield* sleep(3);
+            }
+          });
+        } catch (e) {
+          outcomes.push(["timeout", e instanceof TimeoutError]);
+        }
+        // 4. a TaskGroup aborting its body and a sibling, both cleaning up with awaits
+        try {
+          yield* taskGroup(function* (tg) {
+            tg.createTask(
+              (function* () {
+                yield* sleep(2);
+                throw new ValueError("boom");
+              })(),
+            );
+            tg.createTask(
+              (function* () {
+                try {
+                  yield* sleep(100);
+                } finally {
+                  yield* sleep(4);
+                }
+              })(),
+              { name: "group-sibling" },
+            );
+            try {
+              yield* sleep(100);
+            } finally {
+              yield* sleep(1);
+            }
+          });
+        } catch (e) {
+          outcomes.push(["group", e instanceof ExceptionGroup]);
+        }
+        return outcomes;
+      },
+      { debug: true, clock: "virtual" },
+    );
+    assert.deepEqual(value, [
+      ["cleanup", true],
+      ["handled", "handled"],
+      ["timeout", true],
+      ["group", true],
+    ]);
+    assert.deepEqual(reports, []);
+  });
+});

@@ -1,0 +1,393 @@
+/**
+ * run() and Runner, checked against CPython 3.13 (test/python/runners.py).
+ * Differences that are ours on purpose: a non-coroutine is a TypeError (CPython 3.14; 3.13 raises
+ * ValueError), and run()/Runner.run() return Promises.
+ */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import {
+  run,
+  Runner,
+  EventLoop,
+  sleep,
+  createTask,
+  currentTask,
+  allTasks,
+  getRunningLoop,
+  fromPromise,
+  CancelledError,
+  RuntimeError,
+  ValueError,
+  type Coroutine,
+  type Task,
+} from "../src/index.js";
+
+const now = (): number => getRunningLoop().time();
+const isCancel = (e: unknown): e is CancelledError => e instanceof CancelledError;
+
+class KeyError extends Error {
+  override name = "KeyError";
+}
+
+describe("run()", () => {
+  test("returns main's value; takes a coroutine object or a function returning one", async () => {
+    function* value(): Coroutine<[string, number]> {
+      yield* sleep(5);
+      return ["v", now()];
+    }
+    assert.deepEqual(await run(value(), { clock: "virtual" }), ["v", 5]);
+    assert.deepEqual(await run(value, { clock: "virtual" }), ["v", 5]);
+  });
+
+  test("main's exception rejects the promise with the same object", async () => {
+    const err = new ValueError("main failed");
+    await assert.rejects(
+      run(
+        function* () {
+          yield* sleep(1);
+          throw err;
+        },
+        { clock: "virtual" },
+      ),
+      (e) => e === err,
+    );
+  });
+
+  test("a non-coroutine is a TypeError thrown synchronously (CPython 3.14; 3.13 raises ValueError)", () => {
+    const bad: unknown[] = [42, null, {}, Promise.resolve(1), "main", () => 42];
+    for (const b of bad) {
+      let result: unknown;
+      assert.throws(() => {
+        result = run(b as never, { clock: "virtual" });
+      }, TypeError);
+      assert.equal(result, undefined);
+    }
+    // an async function is refused without being called (CPython never calls what it refuses)
+    let called = false;
+    assert.throws(
+      () =>
+        run(
+          (async () => {
+            called = true;
+          }) as never,
+          { clock: "virtual" },
+        ),
+      (e) => e instanceof TypeError && /fromPromise/.test(e.message),
+    );
+    assert.equal(called, false);
+  });
+
+  test("inside a running loop: RuntimeError at once, the coroutine does not run", async () => {
+    const log: unknown[] = [];
+    await run(
+      function* () {
+        function* inner(): Coroutine<void> {
+          log.push("inner ran");
+        }
+        assert.throws(() => run(inner(), { clock: "virtual" }), RuntimeError);
+        const r = new Runner({ clock: "virtual" });
+        let p: Promise<unknown> | undefined;
+        try {
+          p = r.run(inner());
+        } catch (e) {
+          log.push(["Runner.run", (e as Error).name]);
+        }
+        if (p !== undefined) {
+          // a rejected promise instead of a synchronous throw is accepted for Runner.run
+          try {
+            yield* fromPromise(p);
+          } catch (e) {
+            log.push(["Runner.run", (e as Error).name]);
+          }
+        }
+        yield* sleep(1);
+      },
+      { clock: "virtual" },
+    );
+    assert.deepEqual(log, [["Runner.run", "RuntimeError"]]);
+  });
+
+  test("leftover tasks are cancelled and awaited (their cleanup may await); nothing is left behind", async () => {
+    const log: unknown[][] = [];
+    let loop!: EventLoop;
+    const tasks: Task<unknown>[] = [];
+    function* leftover(n: string, cleanup: number): Coroutine<void> {
+      try {
+        yield* sleep(1000);
+      } catch (e) {
+        if (!isCancel(e)) throw e;
+        log.push([n, "cancelled", now()]);
+        yield* sleep(cleanup);
+        log.push([n, "cleanup-done", now()]);
+        throw e;
+      }
+    }
+    const r = await run(
+      function* () {
+        tasks.push(createTask(leftover("a", 3)), createTask(leftover("b", 1)));
+        yield* sleep(10);
+        log.push(["main-done", now()]);
+        return "main";
+      },
+      {
+        loopFactory: () => {
+          loop = new EventLoop({ clock: "virtual" });
+          return loop;
+        },
+      },
+    );
+    assert.equal(r, "main");
+    // CPython cancels the leftovers by iterating a set: the order of a and b's "cancelled" is unspecified.
+    assert.deepEqual(log[0], ["main-done", 10]);
+    assert.deepEqual(
+      new Set(log.slice(1, 3).map((x) => JSON.stringify(x))),
+      new Set(['["a","cancelled",10]', '["b","cancelled",10]']),
+    );
+    assert.deepEqual(log.slice(3), [
+      ["b", "cleanup-done", 11],
+      ["a", "cleanup-done", 13],
+    ]);
+    assert.ok(tasks.every((t) => t.cancelled()));
+    assert.equal(allTasks(loop).size, 0);
+    assert.equal(loop.isClosed(), true);
+    assert.equal(loop.time(), 13);
+  });
+
+  test("allTasks() at the end of main holds only main; leftovers were all done afterwards", async () => {
+    const tasks: Task<unknown>[] = [];
+    await run(
+      function* () {
+        for (let i = 0; i < 5; i++) {
+          tasks.push(
+            createTask(
+              (function* () {
+                yield* sleep(100 * i);
+              })(),
+            ),
+          );
+        }
+        yield* sleep(150);
+        assert.equal(allTasks().size, 4); // main + the three sleeping past 150
+      },
+      { clock: "virtual" },
+    );
+    assert.deepEqual(
+      tasks.map((t) => [t.done(), t.cancelled()]),
+      [
+        [true, false],
+        [true, false],
+        [true, true],
+        [true, true],
+        [true, true],
+      ],
+    );
+  });
+
+  test("main fails while a leftover needs an awaiting cleanup: the leftover is cancelled and awaited first", async () => {
+    const log: unknown[][] = [];
+    await assert.rejects(
+      run(
+        function* () {
+          createTask(
+            (function* () {
+              try {
+                yield* sleep(1000);
+              } catch (e) {
+                if (!isCancel(e)) throw e;
+                yield* sleep(3);
+                log.push(["leftover-cleanup-done", now()]);
+                throw e;
+              }
+            })(),
+          );
+          yield* sleep(10);
+          throw new ValueError("main failed");
+        },
+        { clock: "virtual" },
+      ).catch((e: unknown) => {
+        log.push(["run-raised", (e as Error).message]);
+        throw e;
+      }),
+      ValueError,
+    );
+    assert.deepEqual(log, [
+      ["leftover-cleanup-done", 13],
+      ["run-raised", "main failed"],
+    ]);
+  });
+
+  test("a leftover that fails while being cancelled goes to the exception handler", async () => {
+    const ctxs: Record<string, unknown>[] = [];
+    await run(
+      function* () {
+        getRunningLoop().setExceptionHandler((_loop, ctx) => {
+          ctxs.push(ctx as Record<string, unknown>);
+        });
+        createTask(
+          (function* () {
+            try {
+              yield* sleep(1000);
+            } catch (e) {
+              if (isCancel(e)) throw new KeyError("on cancel");
+              throw e;
+            }
+          })(),
+          { name: "bad" },
+        );
+        yield* sleep(1);
+      },
+      { clock: "virtual" },
+    );
+    assert.deepEqual(
+      ctxs.map((c) => [c.message, (c.exception as Error).name, (c.task as Task<unknown>).getName()]),
+      [["unhandled exception during asyncio.run() shutdown", "KeyError", "bad"]],
+    );
+  });
+
+  test("a leftover that swallows the cancellation still ends; run returns main's value", async () => {
+    let stubborn!: Task<string>;
+    const r = await run(
+      function* () {
+        stubborn = createTask(
+          (function* () {
+            try {
+              yield* sleep(1000);
+            } catch (e) {
+              if (!isCancel(e)) throw e;
+              yield* sleep(2);
+              return "stubborn";
+            }
+            return "not cancelled";
+          })(),
+        );
+        yield* sleep(1);
+        return "ok";
+      },
+      { clock: "virtual" },
+    );
+    assert.equal(r, "ok");
+    assert.equal(stubborn.result(), "stubborn");
+  });
+
+  test("main cancelled: the promise rejects with CancelledError", async () => {
+    await assert.rejects(
+      run(
+        function* () {
+          currentTask()!.cancel();
+          yield* sleep(1);
+        },
+        { clock: "virtual" },
+      ),
+      CancelledError,
+    );
+  });
+
+  test("debug reaches the loop", async () => {
+    const dbg = function* (): Coroutine<boolean> {
+      return getRunningLoop().getDebug();
+    };
+    assert.equal(await run(dbg, { clock: "virtual", debug: true }), true);
+    assert.equal(await run(dbg, { clock: "virtual", debug: false }), false);
+  });
+
+  test("the running loop is gone after run", async () => {
+    await run(
+      function* () {
+        yield* sleep(1);
+      },
+      { clock: "virtual" },
+    );
+    assert.throws(() => getRunningLoop(), RuntimeError);
+  });
+});
+
+describe("Runner", () => {
+  test("run twice on the same loop; tasks survive between runs; close cancels them and closes the loop", async () => {
+    const rlog: unknown[][] = [];
+    function* background(): Coroutine<void> {
+      try {
+        yield* sleep(1000);
+      } catch (e) {
+        if (isCancel(e)) rlog.push(["bg-cancelled", now()]);
+        throw e;
+      }
+    }
+    const r = new Runner({ clock: "virtual" });
+    const a = await r.run(function* () {
+      createTask(background());
+      yield* sleep(10);
+      return [now(), getRunningLoop()] as const;
+    });
+    const b = await r.run(function* () {
+      yield* sleep(10);
+      return [now(), getRunningLoop(), allTasks().size] as const;
+    });
+    assert.equal(a[0], 10);
+    assert.equal(b[0], 20);
+    assert.equal(a[1], b[1]);
+    assert.equal(b[2], 2);
+    const loop = r.getLoop();
+    assert.equal(loop, a[1]);
+    await r.close();
+    assert.deepEqual(rlog, [["bg-cancelled", 20]]);
+    assert.equal(loop.isClosed(), true);
+    let ran = false;
+    await assert.rejects(
+      async () =>
+        r.run(function* () {
+          ran = true;
+        }),
+      (e) => e instanceof RuntimeError && e.message === "Runner is closed",
+    );
+    assert.equal(ran, false);
+    assert.throws(() => r.getLoop(), (e) => e instanceof RuntimeError && e.message === "Runner is closed");
+    await r.close(); // closing twice is fine
+  });
+
+  test("main's error propagates and the runner stays usable; time goes on", async () => {
+    const r = new Runner({ clock: "virtual" });
+    await assert.rejects(
+      r.run(function* () {
+        yield* sleep(1);
+        throw new ValueError("main failed");
+      }),
+      (e) => e instanceof ValueError && e.message === "main failed",
+    );
+    const v = await r.run(function* () {
+      yield* sleep(5);
+      return ["v", now()];
+    });
+    assert.deepEqual(v, ["v", 6]);
+    await r.close();
+  });
+
+  test("close() before any run is a no-op: the runner still works", async () => {
+    const r = new Runner({ clock: "virtual" });
+    await r.close();
+    const v = await r.run(function* () {
+      yield* sleep(5);
+      return ["v", now()];
+    });
+    assert.deepEqual(v, ["v", 5]);
+    await r.close();
+  });
+
+  test("Runner.run of a non-coroutine is a TypeError", async () => {
+    const r = new Runner({ clock: "virtual" });
+    await assert.rejects(async () => r.run(42 as never), TypeError);
+    await r.close();
+  });
+
+  test("getLoop() creates the loop lazily and keeps it", async () => {
+    const r = new Runner({ clock: "virtual" });
+    const loop = r.getLoop();
+    assert.ok(loop instanceof EventLoop);
+    assert.equal(loop.isClosed(), false);
+    const inside = await r.run(function* () {
+      return getRunningLoop();
+    });
+    assert.equal(inside, loop);
+    await r.close();
+    assert.equal(loop.isClosed(), true);
+  });
+});

@@ -1,0 +1,194 @@
+// shield, in both directions: cancelling the outer leaves the inner running; the inner cancelled
+// cancels the outer. Every ordering below is what CPython 3.13 prints for test/python/shield.py
+// (run: PYENV_VERSION=3.13.0 python3 test/python/shield.py). Delays are ms here, seconds in Python.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  run,
+  sleep,
+  shield,
+  createTask,
+  fromPromise,
+  getRunningLoop,
+  CancelledError,
+  type Coroutine,
+} from "../src/index.js";
+
+const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
+const now = () => getRunningLoop().time();
+
+function* work<T>(ev: unknown[], d: number, v: T): Coroutine<T> {
+  try {
+    yield* sleep(d);
+  } catch (e) {
+    if (e instanceof CancelledError) ev.push(["inner cancelled", now()]);
+    throw e;
+  }
+  ev.push(["inner done", now()]);
+  return v;
+}
+
+test("cancelling the task awaiting shield(inner) does not cancel inner", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const inner = createTask(work(ev, 100, "inner result"));
+    const w = createTask(
+      (function* (): Coroutine<string> {
+        try {
+          return yield* shield(inner);
+        } catch (e) {
+          assert.ok(e instanceof CancelledError);
+          ev.push(["waiter cancelled", e.message, now(), inner.done()]);
+          throw e;
+        }
+      })(),
+    );
+    yield* sleep(10);
+    w.cancel("go away");
+    try {
+      yield* w;
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      ev.push(["waiter task", w.cancelled()]);
+    }
+    ev.push(["main awaits inner", yield* inner, inner.cancelled(), now()]);
+  });
+  assert.deepEqual(ev, [
+    ["waiter cancelled", "go away", 10, false],
+    ["waiter task", true],
+    ["inner done", 100],
+    ["main awaits inner", "inner result", false, 100],
+  ]);
+});
+
+test("cancel() on the shield's future cancels only that future", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const inner = createTask(work(ev, 100, "inner result"));
+    const outer = shield(inner);
+    yield* sleep(10);
+    ev.push(["outer.cancel()", outer.cancel(), outer.cancelled(), inner.cancelled()]);
+    ev.push(["inner result", yield* inner, now()]);
+  });
+  assert.deepEqual(ev, [
+    ["outer.cancel()", true, true, false],
+    ["inner done", 100],
+    ["inner result", "inner result", 100],
+  ]);
+});
+
+test("inner cancelled by someone else: the shield is cancelled too", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const inner = createTask(work(ev, 100, "x"));
+    const outer = shield(inner);
+    createTask(
+      (function* (): Coroutine<void> {
+        yield* sleep(10);
+        inner.cancel("inner msg");
+      })(),
+    );
+    try {
+      yield* outer;
+    } catch (e) {
+      // CPython calls outer.cancel() without the inner's message, so it prints ''; the message is
+      // not pinned here.
+      assert.ok(e instanceof CancelledError);
+      ev.push(["outer raised CancelledError", outer.cancelled(), now()]);
+    }
+  });
+  assert.deepEqual(ev, [
+    ["inner cancelled", 10],
+    ["outer raised CancelledError", true, 10],
+  ]);
+});
+
+test("the inner's exception passes through the shield as the same object", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const err = new Error("inner failed");
+    function* bad(): Coroutine<never> {
+      yield* sleep(5);
+      throw err;
+    }
+    try {
+      yield* shield(bad());
+    } catch (e) {
+      ev.push(["same error", e === err, now()]);
+    }
+  });
+  assert.deepEqual(ev, [["same error", true, 5]]);
+});
+
+test("a shielded coroutine becomes a task that runs to completion after its awaiter is cancelled", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const w = createTask(
+      (function* (): Coroutine<void> {
+        yield* shield(work(ev, 50, "x"));
+      })(),
+    );
+    yield* sleep(10);
+    w.cancel();
+    try {
+      yield* w;
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      ev.push(["waiter cancelled", now()]);
+    }
+    yield* sleep(100);
+  });
+  assert.deepEqual(ev, [
+    ["waiter cancelled", 10],
+    ["inner done", 50],
+  ]);
+});
+
+test("shield of a done future is done at once; results pass through", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const f = getRunningLoop().createFuture<number>();
+    f.setResult(7);
+    const s = shield(f);
+    ev.push([s.done(), yield* s]);
+    const r = yield* shield(work(ev, 5, "ok"));
+    ev.push([r, now()]);
+  });
+  assert.deepEqual(ev, [[true, 7], ["inner done", 5], ["ok", 5]]);
+});
+
+test("inner fails after its shield was cancelled: nobody retrieves the error, so it is reported (as CPython)", async () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  assert.ok(gc, "run node with --expose-gc");
+  const reports: string[] = [];
+  let t = -1;
+  await vrun(function* () {
+    getRunningLoop().setExceptionHandler((_l, ctx) => reports.push(String(ctx.message)));
+    function* bad(): Coroutine<never> {
+      yield* sleep(20);
+      throw new Error("nobody");
+    }
+    const w = createTask(
+      (function* (): Coroutine<void> {
+        yield* shield(bad());
+      })(),
+    );
+    yield* sleep(10);
+    w.cancel();
+    try {
+      yield* w;
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+    }
+    yield* sleep(20);
+    t = now();
+    for (let i = 0; i < 20 && reports.length === 0; i++) {
+      gc();
+      yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
+    }
+  });
+  // CPython: ['Task exception was never retrieved'] at 30
+  assert.equal(t, 30);
+  assert.equal(reports.length, 1, reports.join(" | "));
+  assert.match(reports[0]!, /exception was never retrieved/);
+});

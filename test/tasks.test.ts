@@ -1,0 +1,794 @@
+// Task: scheduling, cancellation as a request, cancelling()/uncancel(), names, currentTask/allTasks,
+// bad input, and exceptions that are never retrieved.
+// Every ordering below is what CPython 3.13 prints for test/python/tasks.py
+// (run: PYENV_VERSION=3.13.0 python3 test/python/tasks.py). Times are ms here, seconds in Python.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  run,
+  sleep,
+  gather,
+  createTask,
+  currentTask,
+  allTasks,
+  fromPromise,
+  getRunningLoop,
+  Task,
+  CancelledError,
+  RuntimeError,
+  type Coroutine,
+} from "../src/index.js";
+
+const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
+const now = () => getRunningLoop().time();
+
+function* later<T>(ms: number, value: T): Coroutine<T> {
+  return yield* sleep(ms, value);
+}
+
+function* fail(err: unknown, ms = 0): Coroutine<never> {
+  if (ms > 0) yield* sleep(ms);
+  throw err;
+}
+
+/** Swallow the CancelledError of awaiting a cancelled task; rethrow anything else. */
+function* settle(t: Task<unknown>): Coroutine<void> {
+  try {
+    yield* t;
+  } catch (e) {
+    if (!(e instanceof CancelledError)) throw e;
+  }
+}
+
+test("a new task starts on the next loop iteration, tasks start in creation order", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    function* child(name: string): Coroutine<void> {
+      ev.push(`${name} start`);
+      yield* sleep(0);
+      ev.push(`${name} end`);
+    }
+    const a = createTask(child("a"));
+    const b = createTask(child("b"));
+    ev.push(["created", a.done(), b.done()]);
+    yield* sleep(0);
+    ev.push("main after sleep(0)");
+    yield* gather(a, b);
+  });
+  assert.deepEqual(ev, [["created", false, false], "a start", "b start", "main after sleep(0)", "a end", "b end"]);
+});
+
+test("cancel() is a request: CancelledError at the await point, finally runs, then cancelled()", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    function* child(): Coroutine<void> {
+      try {
+        ev.push("child sleeping");
+        yield* sleep(1000);
+      } catch (e) {
+        assert.ok(e instanceof CancelledError);
+        ev.push(["child caught", e.message, now()]);
+        throw e;
+      } finally {
+        ev.push("child finally");
+      }
+    }
+    const t = createTask(child());
+    yield* sleep(10);
+    const r = t.cancel();
+    ev.push(["cancel returned", r, t.done(), t.cancelled(), t.cancelling()]);
+    try {
+      yield* t;
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      ev.push(["main caught", e.message, t.done(), t.cancelled(), now()]);
+    }
+  });
+  assert.deepEqual(ev, [
+    "child sleeping",
+    ["cancel returned", true, false, false, 1],
+    ["child caught", "", 10],
+    "child finally",
+    ["main caught", "", true, true, 10],
+  ]);
+});
+
+test("a task cancelled before it starts never runs its body", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* () {
+        try {
+          ev.push("child body");
+        } finally {
+          ev.push("child finally");
+        }
+      })(),
+    );
+    ev.push(["cancel", t.cancel()]);
+    yield* sleep(0);
+    ev.push(["after one iteration", t.done(), t.cancelled()]);
+  });
+  assert.deepEqual(ev, [
+    ["cancel", true],
+    ["after one iteration", true, true],
+  ]);
+});
+
+test("a coroutine that catches the CancelledError and returns: the task is not cancelled", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<string> {
+        try {
+          yield* sleep(1000);
+        } catch {
+          ev.push("caught");
+          return "recovered";
+        }
+        return "not cancelled?";
+      })(),
+    );
+    yield* sleep(0);
+    t.cancel();
+    const r = yield* t;
+    ev.push(["result", r, t.cancelled(), t.cancelling()]);
+  });
+  assert.deepEqual(ev, ["caught", ["result", "recovered", false, 1]]);
+});
+
+test("a coroutine that answers cancellation with another error: the task has that error, not cancelled", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* sleep(1000);
+        } catch {
+          throw new RangeError("instead");
+        }
+      })(),
+    );
+    yield* sleep(0);
+    t.cancel();
+    try {
+      yield* t;
+    } catch (e) {
+      assert.ok(e instanceof RangeError);
+      ev.push(["RangeError", e.message, t.cancelled(), t.exception() === e]);
+    }
+  });
+  // Python raises ValueError; any error class behaves the same.
+  assert.deepEqual(ev, [["RangeError", "instead", false, true]]);
+});
+
+test("a coroutine that throws CancelledError itself ends its task cancelled", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<void> {
+        yield* sleep(0);
+        throw new CancelledError("own");
+      })(),
+    );
+    try {
+      yield* t;
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      ev.push(["caught", e.message, t.cancelled(), t.cancelling()]);
+    }
+  });
+  assert.deepEqual(ev, [["caught", "own", true, 0]]);
+});
+
+test("cancel(msg): the message reaches the coroutine and the awaiter", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* sleep(1000);
+        } catch (e) {
+          ev.push(["child sees", (e as Error).message]);
+          throw e;
+        }
+      })(),
+    );
+    yield* sleep(0);
+    t.cancel("reason");
+    try {
+      yield* t;
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      ev.push(["awaiter sees", e.message]);
+    }
+  });
+  assert.deepEqual(ev, [
+    ["child sees", "reason"],
+    ["awaiter sees", "reason"],
+  ]);
+});
+
+test("cancel(msg) before the task starts: the awaiter sees the message", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<void> {
+        ev.push("body");
+      })(),
+    );
+    t.cancel("early");
+    try {
+      yield* t;
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      ev.push(["awaiter sees", e.message, t.cancelled()]);
+    }
+  });
+  assert.deepEqual(ev, [["awaiter sees", "early", true]]);
+});
+
+test("cancelling() counts every request, uncancel() counts down to 0 and the task goes on", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    function* child(): Coroutine<string> {
+      const me = currentTask()!;
+      try {
+        yield* sleep(1000);
+      } catch {
+        ev.push(["caught, cancelling", me.cancelling(), now()]);
+        ev.push(["uncancel", me.uncancel()]);
+        ev.push(["uncancel", me.uncancel()]);
+        ev.push(["uncancel at 0", me.uncancel()]);
+      }
+      yield* sleep(5);
+      ev.push(["slept again", now()]);
+      return "ok";
+    }
+    const t = createTask(child());
+    yield* sleep(0);
+    ev.push(["cancel 1", t.cancel(), t.cancelling()]);
+    ev.push(["cancel 2", t.cancel(), t.cancelling()]);
+    const r = yield* t;
+    ev.push(["result", r, t.cancelled(), t.cancelling()]);
+  });
+  // Two requests before the task runs again are delivered as one CancelledError.
+  assert.deepEqual(ev, [
+    ["cancel 1", true, 1],
+    ["cancel 2", true, 2],
+    ["caught, cancelling", 2, 0],
+    ["uncancel", 1],
+    ["uncancel", 0],
+    ["uncancel at 0", 0],
+    ["slept again", 5],
+    ["result", "ok", false, 0],
+  ]);
+});
+
+test("3.13: uncancel() back to 0 before the task starts withdraws the request", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<number> {
+        ev.push("body runs");
+        return 1;
+      })(),
+    );
+    t.cancel();
+    ev.push(["uncancel", t.uncancel()]);
+    const r = yield* t;
+    ev.push(["result", r, t.cancelled()]);
+  });
+  assert.deepEqual(ev, [["uncancel", 0], "body runs", ["result", 1, false]]);
+});
+
+test("cancel() on a done task returns false and counts nothing", async () => {
+  let ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(later(0, 1));
+    yield* t;
+    const c = createTask(later(0, 1));
+    c.cancel();
+    yield* settle(c);
+    ev = [t.cancel(), t.cancelling(), t.cancelled(), c.cancel(), c.cancelling()];
+  });
+  assert.deepEqual(ev, [false, 0, false, false, 1]);
+});
+
+test("a self-cancelled task goes on through a done future and is cancelled at its next suspension", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const done = getRunningLoop().createFuture<string>();
+    done.setResult("d");
+    const t = createTask(
+      (function* (): Coroutine<void> {
+        currentTask()!.cancel();
+        ev.push(["await done future", yield* done]);
+        try {
+          yield* sleep(0);
+          ev.push("not reached");
+        } catch (e) {
+          assert.ok(e instanceof CancelledError);
+          ev.push("CancelledError at the next suspension");
+          throw e;
+        }
+      })(),
+    );
+    try {
+      yield* t;
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      ev.push(["cancelled", t.cancelled()]);
+    }
+  });
+  assert.deepEqual(ev, [
+    ["await done future", "d"],
+    "CancelledError at the next suspension",
+    ["cancelled", true],
+  ]);
+});
+
+test("cancelling a task cancels the task it awaits first, with the same message", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const it = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* sleep(1000);
+        } catch (e) {
+          ev.push(["inner cancelled", (e as Error).message]);
+          throw e;
+        }
+      })(),
+    );
+    const ot = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* it;
+        } catch (e) {
+          ev.push(["outer cancelled", (e as Error).message, it.cancelled()]);
+          throw e;
+        }
+      })(),
+    );
+    yield* sleep(1);
+    ot.cancel("stop");
+    yield* settle(ot);
+    ev.push(["main", ot.cancelled(), it.cancelled(), now()]);
+  });
+  assert.deepEqual(ev, [
+    ["inner cancelled", "stop"],
+    ["outer cancelled", "stop", true],
+    ["main", true, true, 1],
+  ]);
+});
+
+test("cancel(msg) cancels the future the task waits on, at once, with that message", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const f = getRunningLoop().createFuture<void>();
+    const t = createTask(
+      (function* (): Coroutine<void> {
+        yield* f;
+      })(),
+    );
+    yield* sleep(0);
+    t.cancel("m");
+    ev.push(["future cancelled at once", f.cancelled()]);
+    try {
+      f.result();
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      ev.push(["future message", e.message]);
+    }
+    yield* settle(t);
+    ev.push(["task", t.cancelled()]);
+  });
+  assert.deepEqual(ev, [["future cancelled at once", true], ["future message", "m"], ["task", true]]);
+});
+
+test("a task awaiting a task resumes one iteration after that task finishes", async () => {
+  const ev: string[] = [];
+  await vrun(function* () {
+    function* c(): Coroutine<string> {
+      ev.push("c1");
+      yield* sleep(0);
+      ev.push("c2");
+      return "C";
+    }
+    function* b(): Coroutine<void> {
+      for (let i = 0; i < 5; i++) {
+        ev.push(`b${i}`);
+        yield* sleep(0);
+      }
+    }
+    function* a(ct: Task<string>): Coroutine<void> {
+      ev.push("a waits");
+      ev.push(`a got ${yield* ct}`);
+    }
+    const ct = createTask(c());
+    const bt = createTask(b());
+    const at = createTask(a(ct));
+    yield* gather(at, bt);
+  });
+  assert.deepEqual(ev, ["c1", "b0", "a waits", "c2", "b1", "a got C", "b2", "b3", "b4"]);
+});
+
+test("result(), exception(), the same error object for every awaiter, getCoro()", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const err = new Error("x");
+    const o = createTask(later(3, 3));
+    const b = createTask(fail(err, 4));
+    ev.push(yield* o);
+    try {
+      yield* b;
+    } catch (e) {
+      ev.push(["same", e === err, b.exception() === err, now()]);
+    }
+    assert.throws(
+      () => b.result(),
+      (e) => e === err,
+    );
+    ev.push([o.result(), o.exception()]);
+    const co = later(1, 1);
+    const t = createTask(co);
+    ev.push(["getCoro", t.getCoro() === co]);
+    yield* t;
+  });
+  assert.deepEqual(ev, [3, ["same", true, true, 4], [3, null], ["getCoro", true]]);
+});
+
+test("cancel() after the awaited future got its result but before the task resumed: CancelledError wins", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const f = getRunningLoop().createFuture<number>();
+    const t = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          const v = yield* f;
+          ev.push(["got", v]);
+        } catch (e) {
+          assert.ok(e instanceof CancelledError);
+          ev.push(["CancelledError instead of the result", e.message]);
+          throw e;
+        }
+      })(),
+    );
+    yield* sleep(0);
+    f.setResult(1);
+    ev.push(["cancel", t.cancel("late")]);
+    yield* settle(t);
+    ev.push(["cancelled", t.cancelled(), f.result()]);
+  });
+  assert.deepEqual(ev, [
+    ["cancel", true],
+    ["CancelledError instead of the result", "late"],
+    ["cancelled", true, 1],
+  ]);
+});
+
+test("a task that cancels itself and returns without awaiting ends cancelled", async () => {
+  let ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<number> {
+        currentTask()!.cancel("self");
+        return 5;
+      })(),
+    );
+    let r: unknown;
+    try {
+      yield* t;
+      r = "returned";
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      r = ["CancelledError", e.message];
+    }
+    ev = [r, t.cancelled()];
+  });
+  assert.deepEqual(ev, [["CancelledError", "self"], true]);
+});
+
+test("cancel() of a task suspended in sleep(0): CancelledError at that sleep(0)", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          ev.push("child before sleep(0)");
+          yield* sleep(0);
+          ev.push("not reached");
+        } catch (e) {
+          assert.ok(e instanceof CancelledError);
+          ev.push(["child cancelled at sleep(0)", e.message]);
+          throw e;
+        }
+      })(),
+    );
+    createTask(
+      (function* (): Coroutine<void> {
+        ev.push("other");
+      })(),
+    );
+    yield* sleep(0);
+    ev.push(["cancel", t.cancel("z")]);
+    yield* settle(t);
+    ev.push(["cancelled", t.cancelled(), now()]);
+  });
+  assert.deepEqual(ev, [
+    "child before sleep(0)",
+    "other",
+    ["cancel", true],
+    ["child cancelled at sleep(0)", "z"],
+    ["cancelled", true, 0],
+  ]);
+});
+
+test("a coroutine that swallows the CancelledError and awaits again is not cancelled again", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<string> {
+        try {
+          yield* sleep(1000);
+        } catch {
+          ev.push(["caught", now()]);
+        }
+        yield* sleep(5);
+        ev.push(["slept after swallowing", now()]);
+        return "r";
+      })(),
+    );
+    yield* sleep(10);
+    t.cancel();
+    ev.push([yield* t, t.cancelled(), t.cancelling(), now()]);
+  });
+  assert.deepEqual(ev, [
+    ["caught", 10],
+    ["slept after swallowing", 15],
+    ["r", false, 1, 15],
+  ]);
+});
+
+// ---- task.signal: asyncio-ts only (CPython has no AbortSignal) ----
+
+test("task.signal aborts synchronously when cancellation is requested, with the CancelledError, and stays aborted", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<string> {
+        try {
+          yield* sleep(1000);
+        } catch {
+          currentTask()!.uncancel();
+          ev.push(["child caught, signal still aborted", currentTask()!.signal.aborted]);
+        }
+        yield* sleep(1);
+        return "finished";
+      })(),
+    );
+    yield* sleep(0);
+    const signal = t.signal;
+    ev.push(["before cancel", signal.aborted]);
+    signal.addEventListener("abort", () => ev.push("abort event"));
+    t.cancel("why");
+    ev.push("cancel returned");
+    ev.push(["after cancel", signal.aborted]);
+    const reason = signal.reason;
+    assert.ok(reason instanceof CancelledError);
+    assert.equal(reason.message, "why");
+    ev.push(["result", yield* t, t.cancelled(), t.signal.aborted, t.signal === signal]);
+  });
+  assert.deepEqual(ev, [
+    ["before cancel", false],
+    "abort event",
+    "cancel returned",
+    ["after cancel", true],
+    ["child caught, signal still aborted", true],
+    ["result", "finished", false, true, true],
+  ]);
+});
+
+test("task.signal first asked for after cancel(msg): already aborted, with CancelledError(msg)", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const u = createTask(later(10, 0));
+    yield* sleep(0);
+    u.cancel("u msg");
+    ev.push([
+      "signal asked after cancel",
+      u.signal.aborted,
+      u.signal.reason instanceof CancelledError,
+      (u.signal.reason as Error).message,
+    ]);
+    yield* settle(u);
+  });
+  assert.deepEqual(ev, [["signal asked after cancel", true, true, "u msg"]]);
+});
+
+test("task.signal of a task never cancelled is never aborted", async () => {
+  let aborted: boolean | undefined;
+  await vrun(function* () {
+    const v = createTask(later(1, 0));
+    const signal = v.signal;
+    yield* v;
+    aborted = signal.aborted;
+  });
+  assert.equal(aborted, false);
+});
+
+// ---- names, currentTask, allTasks ----
+
+test("getName/setName; default names are Task-N with consecutive N", async () => {
+  let ev: unknown[] = [];
+  await vrun(function* () {
+    const a = createTask(later(0, 0));
+    const b = createTask(later(0, 0));
+    const na = a.getName();
+    const nb = b.getName();
+    assert.match(na, /^Task-\d+$/);
+    assert.match(nb, /^Task-\d+$/);
+    const c = createTask(later(0, 0), { name: "worker" });
+    ev = [na.startsWith("Task-"), Number(nb.slice(5)) - Number(na.slice(5)), c.getName()];
+    c.setName("renamed");
+    ev.push(c.getName());
+    yield* gather(a, b, c);
+  });
+  assert.deepEqual(ev, [true, 1, "worker", "renamed"]);
+});
+
+test("currentTask() and allTasks()", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const loop = getRunningLoop();
+    const main = currentTask();
+    assert.ok(main instanceof Task);
+    let t: Task<void> | null = null;
+    t = createTask(
+      (function* (): Coroutine<void> {
+        ev.push(["child sees itself", currentTask() === t]);
+        yield* sleep(10);
+      })(),
+    );
+    const all = allTasks();
+    assert.ok(all instanceof Set);
+    ev.push(["all", all.size === 2 && all.has(main) && all.has(t)]);
+    loop.callSoon(() => ev.push(["in a callback", currentTask()]));
+    yield* sleep(0);
+    yield* t;
+    const after = allTasks();
+    ev.push(["after child done", after.size === 1 && after.has(main)]);
+  });
+  // Python's None is null.
+  assert.deepEqual(ev, [
+    ["all", true],
+    ["child sees itself", true],
+    ["in a callback", null],
+    ["after child done", true],
+  ]);
+});
+
+test("a task awaiting itself gets a RuntimeError at that await and can go on", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(
+      (function* (): Coroutine<string> {
+        try {
+          yield* currentTask()!;
+        } catch (e) {
+          ev.push(["RuntimeError", e instanceof RuntimeError]);
+        }
+        return "survived";
+      })(),
+    );
+    ev.push(yield* t);
+  });
+  assert.deepEqual(ev, [["RuntimeError", true], "survived"]);
+});
+
+// ---- bad input ----
+
+test("createTask of a non-coroutine is a TypeError that points to fromPromise", async () => {
+  await vrun(function* () {
+    const promise = Promise.resolve(1);
+    assert.throws(
+      () => createTask(promise as never),
+      (e) => e instanceof TypeError && /fromPromise/.test(e.message),
+    );
+    const asyncFn = async () => 1;
+    assert.throws(
+      () => createTask(asyncFn as never),
+      (e) => e instanceof TypeError && /fromPromise/.test(e.message),
+    );
+    const p2 = asyncFn();
+    assert.throws(
+      () => createTask(p2 as never),
+      (e) => e instanceof TypeError && /fromPromise/.test(e.message),
+    );
+    // the generator function itself, not its coroutine object
+    assert.throws(
+      () => createTask(later as never),
+      (e) => e instanceof TypeError,
+    );
+    assert.throws(
+      () => createTask(42 as never),
+      (e) => e instanceof TypeError,
+    );
+    yield* sleep(0);
+  });
+});
+
+test("createTask outside a running loop is a RuntimeError", () => {
+  const co = later(1, 1);
+  assert.throws(
+    () => createTask(co),
+    (e) => e instanceof RuntimeError && e.name === "RuntimeError",
+  );
+});
+
+// ---- exception never retrieved (CPython: "Task exception was never retrieved", from Task.__del__) ----
+
+/** Collects the loop's exception-handler reports while a body runs, collecting garbage at the end. */
+function* collectReports(reports: Record<string, unknown>[], body: () => Coroutine<void>): Coroutine<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  assert.ok(gc, "run node with --expose-gc");
+  getRunningLoop().setExceptionHandler((_loop, ctx) => reports.push(ctx as Record<string, unknown>));
+  yield* body();
+  // FinalizationRegistry callbacks run some macrotasks after a collection
+  for (let i = 0; i < 20 && reports.length === 0; i++) {
+    gc();
+    yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
+  }
+  gc();
+  yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
+}
+
+test("an exception never retrieved is reported through the loop's exception handler with the task's name", async () => {
+  // As in test/python/tasks.py: the error is raised inside the task's coroutine.
+  const reports: Record<string, unknown>[] = [];
+  await vrun(function* () {
+    yield* collectReports(reports, function* () {
+      // created in helpers so that no local of this generator keeps the tasks alive
+      (() =>
+        void createTask(
+          (function* (): Coroutine<never> {
+            yield* sleep(0);
+            throw new RangeError("lost");
+          })(),
+          { name: "doomed" },
+        ))();
+      let kept: Task<never> | null = createTask(fail(new Error("seen")), { name: "kept" });
+      let awaited: Task<never> | null = createTask(fail(new Error("awaited")), { name: "awaited" });
+      yield* sleep(1);
+      kept.exception(); // retrieved
+      try {
+        yield* awaited; // retrieved too
+      } catch {
+        // expected
+      }
+      kept = null;
+      awaited = null;
+    });
+  });
+  assert.equal(reports.length, 1, `reports: ${reports.map((r) => String(r.message)).join(" | ")}`);
+  const ctx = reports[0]!;
+  assert.match(String(ctx.message), /never retrieved/);
+  assert.match(String(ctx.message), /doomed/);
+  assert.ok(ctx.exception instanceof RangeError);
+  assert.equal((ctx.exception as Error).message, "lost");
+});
+
+test("an exception never retrieved is reported also when the error object was made outside the task", async () => {
+  const reports: Record<string, unknown>[] = [];
+  const lost = new Error("lost");
+  await vrun(function* () {
+    yield* collectReports(reports, function* () {
+      (() => void createTask(fail(lost), { name: "doomed-outside" }))();
+      yield* sleep(1);
+    });
+  });
+  assert.equal(reports.length, 1, `reports: ${reports.map((r) => String(r.message)).join(" | ")}`);
+  assert.match(String(reports[0]!.message), /doomed-outside/);
+  assert.equal(reports[0]!.exception, lost);
+});

@@ -1,0 +1,825 @@
+/**
+ * timeout, timeoutAt, Timeout and waitFor, checked scenario by scenario against CPython 3.13
+ * (test/python/timeouts.py prints the expected logs; Python seconds are our milliseconds).
+ */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import {
+  run,
+  sleep,
+  timeout,
+  timeoutAt,
+  Timeout,
+  waitFor,
+  asyncWith,
+  createTask,
+  currentTask,
+  allTasks,
+  getRunningLoop,
+  CancelledError,
+  RuntimeError,
+  TimeoutError,
+  ValueError,
+  type Coroutine,
+} from "../src/index.js";
+
+type Log = unknown[][];
+
+const now = (): number => getRunningLoop().time();
+
+async function scenario(f: (log: Log) => Coroutine<unknown>): Promise<Log> {
+  const log: Log = [];
+  await run(
+    function* () {
+      try {
+        const r = yield* f(log);
+        log.push(["result", r]);
+      } catch (e) {
+        log.push(["raised", (e as Error).name, (e as Error).message]);
+      }
+      log.push(["end", now(), currentTask()!.cancelling(), allTasks().size]);
+    },
+    { clock: "virtual" },
+  );
+  return log;
+}
+
+const isCancel = (e: unknown): e is CancelledError => e instanceof CancelledError;
+const errName = (e: unknown): string => (e as Error).name;
+
+describe("timeout()", () => {
+  test("expires, cancels the body and waits for its cleanup (which awaits) before TimeoutError", async () => {
+    const log = await scenario(function* (log) {
+      let cm!: Timeout;
+      try {
+        yield* timeout(10, function* (t) {
+          cm = t;
+          log.push(["when", t.when()]);
+          try {
+            yield* sleep(100);
+          } finally {
+            log.push(["finally", now()]);
+            yield* sleep(5);
+            log.push(["cleanup-done", now()]);
+          }
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now(), cm.expired()]);
+      }
+    });
+    assert.deepEqual(log, [
+      ["when", 10],
+      ["finally", 10],
+      ["cleanup-done", 15],
+      ["TimeoutError", 15, true],
+      ["result", undefined],
+      ["end", 15, 0, 1],
+    ]);
+  });
+
+  test("does not expire: returns the body's value; the timer is gone after exit", async () => {
+    const log = await scenario(function* (log) {
+      let cm!: Timeout;
+      const r = yield* timeout(100, function* (t) {
+        cm = t;
+        yield* sleep(10);
+        return "body";
+      });
+      log.push(["after", now(), cm.expired(), cm.when()]);
+      yield* sleep(200);
+      log.push(["later", now()]);
+      return r;
+    });
+    assert.deepEqual(log, [["after", 10, false, 100], ["later", 210], ["result", "body"], ["end", 210, 0, 1]]);
+  });
+
+  test("timeout(null) never expires; when() is null", async () => {
+    const log = await scenario(function* (log) {
+      let cm!: Timeout;
+      yield* timeout(null, function* (t) {
+        cm = t;
+        yield* sleep(1_000_000);
+      });
+      log.push(["after", now(), cm.when(), cm.expired()]);
+    });
+    assert.deepEqual(log, [["after", 1_000_000, null, false], ["result", undefined], ["end", 1_000_000, 0, 1]]);
+  });
+
+  test("when() is absolute: timeout(10) at 5 is 15, timeoutAt(42) is 42", async () => {
+    const log = await scenario(function* (log) {
+      yield* sleep(5);
+      yield* timeout(10, function* (cm) {
+        log.push(["timeout-when", cm.when()]);
+      });
+      yield* timeoutAt(42, function* (cm) {
+        log.push(["timeout_at-when", cm.when()]);
+      });
+    });
+    assert.deepEqual(log, [["timeout-when", 15], ["timeout_at-when", 42], ["result", undefined], ["end", 5, 0, 1]]);
+  });
+
+  test("timeoutAt expires at the absolute time", async () => {
+    const log = await scenario(function* (log) {
+      yield* sleep(3);
+      try {
+        yield* timeoutAt(12, function* () {
+          yield* sleep(100);
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now()]);
+      }
+    });
+    assert.deepEqual(log, [["TimeoutError", 12], ["result", undefined], ["end", 12, 0, 1]]);
+  });
+
+  test("timeout 0 and negative: the body starts, then TimeoutError at its first await", async () => {
+    const log = await scenario(function* (log) {
+      for (const d of [0, -5]) {
+        try {
+          yield* timeout(d, function* () {
+            log.push(["body-runs", d]);
+            yield* sleep(1);
+          });
+        } catch (e) {
+          if (!(e instanceof TimeoutError)) throw e;
+          log.push(["TimeoutError", d, now()]);
+        }
+      }
+    });
+    assert.deepEqual(log, [
+      ["body-runs", 0],
+      ["TimeoutError", 0, 0],
+      ["body-runs", -5],
+      ["TimeoutError", -5, 0],
+      ["result", undefined],
+      ["end", 0, 0, 1],
+    ]);
+  });
+
+  test("Timeout is constructible and a context manager for asyncWith", async () => {
+    const log = await scenario(function* (log) {
+      const cm = new Timeout(now() + 7);
+      try {
+        yield* asyncWith(cm, function* (t) {
+          assert.equal(t, cm);
+          yield* sleep(100);
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now(), cm.when(), cm.expired()]);
+      }
+    });
+    assert.deepEqual(log, [["TimeoutError", 7, 7, true], ["result", undefined], ["end", 7, 0, 1]]);
+  });
+});
+
+describe("Timeout.reschedule()", () => {
+  test("to later", async () => {
+    const log = await scenario(function* (log) {
+      try {
+        yield* timeout(10, function* (cm) {
+          yield* sleep(5);
+          cm.reschedule(now() + 50);
+          log.push(["rescheduled", cm.when()]);
+          yield* sleep(100);
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now()]);
+      }
+    });
+    assert.deepEqual(log, [["rescheduled", 55], ["TimeoutError", 55], ["result", undefined], ["end", 55, 0, 1]]);
+  });
+
+  test("from null to a deadline", async () => {
+    const log = await scenario(function* (log) {
+      try {
+        yield* timeout(null, function* (cm) {
+          cm.reschedule(20);
+          yield* sleep(100);
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now()]);
+      }
+    });
+    assert.deepEqual(log, [["TimeoutError", 20], ["result", undefined], ["end", 20, 0, 1]]);
+  });
+
+  test("to null disables it", async () => {
+    const log = await scenario(function* (log) {
+      let cm!: Timeout;
+      yield* timeout(10, function* (t) {
+        cm = t;
+        t.reschedule(null);
+        yield* sleep(100);
+      });
+      log.push(["after", now(), cm.expired(), cm.when()]);
+    });
+    assert.deepEqual(log, [["after", 100, false, null], ["result", undefined], ["end", 100, 0, 1]]);
+  });
+
+  test("to the past expires on the next iteration, not synchronously", async () => {
+    const log = await scenario(function* (log) {
+      yield* sleep(10);
+      try {
+        yield* timeout(100, function* (cm) {
+          cm.reschedule(3);
+          log.push(["still-running", now()]);
+          yield* sleep(0);
+          log.push(["not reached"]);
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now()]);
+      }
+    });
+    assert.deepEqual(log, [["still-running", 10], ["TimeoutError", 10], ["result", undefined], ["end", 10, 0, 1]]);
+  });
+
+  test("while expiring → RuntimeError", async () => {
+    const log = await scenario(function* (log) {
+      try {
+        yield* timeout(10, function* (cm) {
+          try {
+            yield* sleep(100);
+          } catch (e) {
+            try {
+              cm.reschedule(50);
+            } catch (e2) {
+              log.push(["expiring", e2 instanceof RuntimeError ? e2.message : String(e2)]);
+            }
+            throw e;
+          }
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now()]);
+      }
+    });
+    assert.deepEqual(log, [
+      ["expiring", "Cannot change state of expiring Timeout"],
+      ["TimeoutError", 10],
+      ["result", undefined],
+      ["end", 10, 0, 1],
+    ]);
+  });
+
+  test("misuse: before entering, after exit, after expiry, entering twice → RuntimeError", async () => {
+    const log = await scenario(function* (log) {
+      const msg = (f: () => unknown): string => {
+        try {
+          f();
+          return "no error";
+        } catch (e) {
+          return e instanceof RuntimeError ? e.message : `not a RuntimeError: ${String(e)}`;
+        }
+      };
+      const fresh = new Timeout(null);
+      log.push(["created", msg(() => fresh.reschedule(1))]);
+      let cm!: Timeout;
+      yield* timeout(10, function* (t) {
+        cm = t;
+      });
+      log.push(["exited", msg(() => cm.reschedule(1))]);
+      let cm2!: Timeout;
+      try {
+        yield* timeout(1, function* (t) {
+          cm2 = t;
+          yield* sleep(5);
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+      }
+      log.push(["expired", msg(() => cm2.reschedule(1))]);
+      try {
+        yield* asyncWith(cm, function* () {});
+        log.push(["reenter", "no error"]);
+      } catch (e) {
+        log.push(["reenter", e instanceof RuntimeError ? e.message : String(e)]);
+      }
+    });
+    assert.deepEqual(log, [
+      ["created", "Timeout has not been entered"],
+      ["exited", "Cannot change state of finished Timeout"],
+      ["expired", "Cannot change state of expired Timeout"],
+      ["reenter", "Timeout has already been entered"],
+      ["result", undefined],
+      ["end", 1, 0, 1],
+    ]);
+  });
+});
+
+describe("timeout(): the body handles the cancellation", () => {
+  test("a body that swallows the CancelledError: no TimeoutError, expired() is true, the cancel count is restored", async () => {
+    const log = await scenario(function* (log) {
+      let cm!: Timeout;
+      const v = yield* timeout(10, function* (t) {
+        cm = t;
+        try {
+          yield* sleep(100);
+        } catch (e) {
+          if (!isCancel(e)) throw e;
+          log.push(["swallowed", now(), currentTask()!.cancelling()]);
+        }
+        yield* sleep(3);
+        log.push(["body-continues", now()]);
+        return "value";
+      });
+      log.push(["after", now(), cm.expired(), currentTask()!.cancelling()]);
+      return v;
+    });
+    assert.deepEqual(log, [
+      ["swallowed", 10, 1],
+      ["body-continues", 13],
+      ["after", 13, true, 0],
+      ["result", "value"],
+      ["end", 13, 0, 1],
+    ]);
+  });
+
+  test("a body that turns the CancelledError into another error: that error propagates", async () => {
+    const log = await scenario(function* (log) {
+      let cm!: Timeout;
+      try {
+        yield* timeout(10, function* (t) {
+          cm = t;
+          try {
+            yield* sleep(100);
+          } catch (e) {
+            if (isCancel(e)) throw new ValueError("converted");
+            throw e;
+          }
+        });
+      } catch (e) {
+        if (!(e instanceof ValueError)) throw e;
+        // CPython also chains a TimeoutError into e.__context__; JS has no implicit chaining.
+        log.push(["ValueError", now(), cm.expired()]);
+      }
+    });
+    assert.deepEqual(log, [["ValueError", 10, true], ["result", undefined], ["end", 10, 0, 1]]);
+  });
+
+  test("an outer cancellation is not turned into TimeoutError", async () => {
+    const log = await scenario(function* (log) {
+      function* worker(): Coroutine<void> {
+        let cm!: Timeout;
+        try {
+          yield* timeout(10, function* (t) {
+            cm = t;
+            try {
+              yield* sleep(100);
+            } catch (e) {
+              if (!isCancel(e)) throw e;
+              log.push(["worker-swallowed-external-cancel", now()]);
+            }
+            yield* sleep(100);
+          });
+        } catch (e) {
+          log.push(["worker-raised", errName(e), cm.expired(), now(), currentTask()!.cancelling()]);
+          throw e;
+        }
+      }
+      const t = createTask(worker());
+      yield* sleep(5);
+      t.cancel();
+      try {
+        yield* t;
+      } catch (e) {
+        if (!isCancel(e)) throw e;
+        log.push(["task-cancelled", t.cancelled(), now()]);
+      }
+    });
+    assert.deepEqual(log, [
+      ["worker-swallowed-external-cancel", 5],
+      ["worker-raised", "CancelledError", true, 10, 1],
+      ["task-cancelled", true, 10],
+      ["result", undefined],
+      ["end", 10, 0, 1],
+    ]);
+  });
+});
+
+describe("nested timeouts", () => {
+  test("same deadline: the inner passes CancelledError on, the outer raises TimeoutError; both expired", async () => {
+    const log = await scenario(function* (log) {
+      let outer!: Timeout;
+      let inner!: Timeout;
+      try {
+        yield* timeout(10, function* (o) {
+          outer = o;
+          try {
+            yield* timeout(10, function* (i) {
+              inner = i;
+              yield* sleep(100);
+            });
+          } catch (e) {
+            log.push(["inner-raised", errName(e), inner.expired(), now()]);
+            throw e;
+          }
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["outer-TimeoutError", outer.expired(), now()]);
+      }
+    });
+    assert.deepEqual(log, [
+      ["inner-raised", "CancelledError", true, 10],
+      ["outer-TimeoutError", true, 10],
+      ["result", undefined],
+      ["end", 10, 0, 1],
+    ]);
+  });
+
+  test("same deadline with the inner's timer scheduled first: still the outer raises", async () => {
+    const log = await scenario(function* (log) {
+      let outer!: Timeout;
+      let inner!: Timeout;
+      try {
+        yield* timeout(null, function* (o) {
+          outer = o;
+          try {
+            yield* timeout(10, function* (i) {
+              inner = i;
+              o.reschedule(10);
+              yield* sleep(100);
+            });
+          } catch (e) {
+            log.push(["inner-raised", errName(e), inner.expired(), now()]);
+            throw e;
+          }
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["outer-TimeoutError", outer.expired(), now()]);
+      }
+    });
+    assert.deepEqual(log, [
+      ["inner-raised", "CancelledError", true, 10],
+      ["outer-TimeoutError", true, 10],
+      ["result", undefined],
+      ["end", 10, 0, 1],
+    ]);
+  });
+
+  test("inner first: the inner raises TimeoutError, the outer still runs and expires later", async () => {
+    const log = await scenario(function* (log) {
+      let outer!: Timeout;
+      try {
+        yield* timeout(20, function* (o) {
+          outer = o;
+          let inner!: Timeout;
+          try {
+            yield* timeout(5, function* (i) {
+              inner = i;
+              yield* sleep(100);
+            });
+          } catch (e) {
+            if (!(e instanceof TimeoutError)) throw e;
+            log.push(["inner-TimeoutError", now(), inner.expired(), outer.expired()]);
+          }
+          yield* sleep(100);
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["outer-TimeoutError", now()]);
+      }
+    });
+    assert.deepEqual(log, [
+      ["inner-TimeoutError", 5, true, false],
+      ["outer-TimeoutError", 20],
+      ["result", undefined],
+      ["end", 20, 0, 1],
+    ]);
+  });
+
+  test("outer first: the inner passes CancelledError on and is not expired", async () => {
+    const log = await scenario(function* (log) {
+      let outer!: Timeout;
+      try {
+        yield* timeout(5, function* (o) {
+          outer = o;
+          let inner!: Timeout;
+          try {
+            yield* timeout(20, function* (i) {
+              inner = i;
+              yield* sleep(100);
+            });
+          } catch (e) {
+            log.push(["inner-raised", errName(e), inner.expired(), now()]);
+            throw e;
+          }
+        });
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["outer-TimeoutError", now(), outer.expired()]);
+      }
+    });
+    assert.deepEqual(log, [
+      ["inner-raised", "CancelledError", false, 5],
+      ["outer-TimeoutError", 5, true],
+      ["result", undefined],
+      ["end", 5, 0, 1],
+    ]);
+  });
+});
+
+describe("waitFor()", () => {
+  test("returns the result in time", async () => {
+    const log = await scenario(function* (log) {
+      const r = yield* waitFor(
+        (function* () {
+          yield* sleep(5);
+          return 7;
+        })(),
+        10,
+      );
+      log.push(["result", r, now()]);
+    });
+    assert.deepEqual(log, [["result", 7, 5], ["result", undefined], ["end", 5, 0, 1]]);
+  });
+
+  test("on timeout cancels the coroutine and waits for its cleanup (which awaits)", async () => {
+    const log = await scenario(function* (log) {
+      try {
+        yield* waitFor(
+          (function* () {
+            try {
+              yield* sleep(100);
+            } finally {
+              log.push(["finally", now()]);
+              yield* sleep(5);
+              log.push(["cleanup-done", now()]);
+            }
+          })(),
+          10,
+        );
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now()]);
+      }
+    });
+    assert.deepEqual(log, [
+      ["finally", 10],
+      ["cleanup-done", 15],
+      ["TimeoutError", 15],
+      ["result", undefined],
+      ["end", 15, 0, 1],
+    ]);
+  });
+
+  test("on timeout cancels a task and waits for it", async () => {
+    const log = await scenario(function* (log) {
+      const t = createTask(
+        (function* () {
+          try {
+            yield* sleep(100);
+          } finally {
+            yield* sleep(2);
+          }
+        })(),
+      );
+      try {
+        yield* waitFor(t, 10);
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now(), t.done(), t.cancelled()]);
+      }
+    });
+    assert.deepEqual(log, [["TimeoutError", 12, true, true], ["result", undefined], ["end", 12, 0, 1]]);
+  });
+
+  test("timeout 0 or negative: a coroutine never starts; TimeoutError at once", async () => {
+    const log = await scenario(function* (log) {
+      const started: number[] = [];
+      for (const d of [0, -1]) {
+        try {
+          yield* waitFor(
+            (function* () {
+              started.push(1);
+              return 1;
+            })(),
+            d,
+          );
+        } catch (e) {
+          if (!(e instanceof TimeoutError)) throw e;
+          log.push(["TimeoutError", d, [...started], now()]);
+        }
+      }
+    });
+    assert.deepEqual(log, [
+      ["TimeoutError", 0, [], 0],
+      ["TimeoutError", -1, [], 0],
+      ["result", undefined],
+      ["end", 0, 0, 1],
+    ]);
+  });
+
+  test("timeout 0 on something already done returns its result", async () => {
+    const log = await scenario(function* (log) {
+      const f = getRunningLoop().createFuture<string>();
+      f.setResult("done");
+      log.push(["zero-done", yield* waitFor(f, 0)]);
+      const t = createTask(
+        (function* () {
+          return "quick";
+        })(),
+      );
+      yield* sleep(0);
+      log.push(["zero-done-task", yield* waitFor(t, 0)]);
+    });
+    assert.deepEqual(log, [
+      ["zero-done", "done"],
+      ["zero-done-task", "quick"],
+      ["result", undefined],
+      ["end", 0, 0, 1],
+    ]);
+  });
+
+  test("timeout 0 on a pending task cancels it and waits for its cleanup", async () => {
+    const log = await scenario(function* (log) {
+      const t = createTask(
+        (function* () {
+          try {
+            yield* sleep(100);
+          } finally {
+            yield* sleep(3);
+            log.push(["cleanup", now()]);
+          }
+        })(),
+      );
+      yield* sleep(1);
+      try {
+        yield* waitFor(t, 0);
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now(), t.cancelled()]);
+      }
+    });
+    assert.deepEqual(log, [["cleanup", 4], ["TimeoutError", 4, true], ["result", undefined], ["end", 4, 0, 1]]);
+  });
+
+  test("timeout 0 on a task that suppresses the cancellation returns its value", async () => {
+    const log = await scenario(function* (log) {
+      const t = createTask(
+        (function* () {
+          try {
+            yield* sleep(100);
+          } catch (e) {
+            if (isCancel(e)) return "suppressed";
+            throw e;
+          }
+          return "not cancelled";
+        })(),
+      );
+      yield* sleep(1);
+      log.push(["value", yield* waitFor(t, 0), now()]);
+    });
+    assert.deepEqual(log, [["value", "suppressed", 1], ["result", undefined], ["end", 1, 0, 1]]);
+  });
+
+  test("waitFor(aw, null) waits without limit", async () => {
+    const log = await scenario(function* (log) {
+      const v = yield* waitFor(
+        (function* () {
+          yield* sleep(1_000_000);
+          return "late";
+        })(),
+        null,
+      );
+      log.push(["value", v, now()]);
+    });
+    assert.deepEqual(log, [["value", "late", 1_000_000], ["result", undefined], ["end", 1_000_000, 0, 1]]);
+  });
+
+  test("an inner coroutine that suppresses the cancellation: its value is returned (3.13)", async () => {
+    const log = await scenario(function* (log) {
+      const v = yield* waitFor(
+        (function* () {
+          try {
+            yield* sleep(100);
+          } catch (e) {
+            if (!isCancel(e)) throw e;
+            yield* sleep(1);
+            return "suppressed";
+          }
+          return "not cancelled";
+        })(),
+        10,
+      );
+      log.push(["value", v, now(), currentTask()!.cancelling()]);
+    });
+    assert.deepEqual(log, [["value", "suppressed", 11, 0], ["result", undefined], ["end", 11, 0, 1]]);
+  });
+
+  test("the inner error propagates as is", async () => {
+    const log = await scenario(function* (log) {
+      try {
+        yield* waitFor(
+          (function* () {
+            yield* sleep(3);
+            throw new ValueError("inner");
+          })(),
+          10,
+        );
+      } catch (e) {
+        if (!(e instanceof ValueError)) throw e;
+        log.push(["ValueError", e.message, now()]);
+      }
+    });
+    assert.deepEqual(log, [["ValueError", "inner", 3], ["result", undefined], ["end", 3, 0, 1]]);
+  });
+
+  test("cancelling the waiter cancels the inner work, waits for it, and raises CancelledError", async () => {
+    const log = await scenario(function* (log) {
+      function* work(): Coroutine<void> {
+        try {
+          yield* sleep(100);
+        } catch (e) {
+          if (!isCancel(e)) throw e;
+          log.push(["inner-cancelled", now()]);
+          yield* sleep(2);
+          throw e;
+        }
+      }
+      const t = createTask(
+        (function* () {
+          return yield* waitFor(work(), 50);
+        })(),
+      );
+      yield* sleep(5);
+      t.cancel();
+      try {
+        yield* t;
+      } catch (e) {
+        if (!isCancel(e)) throw e;
+        log.push(["outer-CancelledError", now(), t.cancelled()]);
+      }
+    });
+    assert.deepEqual(log, [
+      ["inner-cancelled", 5],
+      ["outer-CancelledError", 7, true],
+      ["result", undefined],
+      ["end", 7, 0, 1],
+    ]);
+  });
+
+  test("entering a timeout or waiting for something already done never yields to the loop", async () => {
+    const log = await scenario(function* (log) {
+      const loop = getRunningLoop();
+      const f = loop.createFuture<string>();
+      f.setResult("r");
+      loop.callSoon(() => log.push(["soon"]));
+      log.push(["waitFor-done", yield* waitFor(f, 10)]);
+      yield* timeout(5, function* () {
+        log.push(["timeout-entered"]);
+      });
+      log.push(["after"]);
+      yield* sleep(0);
+      loop.callSoon(() => log.push(["soon2"]));
+      log.push([
+        "waitFor-coro",
+        yield* waitFor(
+          (function* () {
+            return "q";
+          })(),
+          10,
+        ),
+      ]);
+      yield* sleep(0);
+    });
+    assert.deepEqual(log, [
+      ["waitFor-done", "r"],
+      ["timeout-entered"],
+      ["after"],
+      ["soon"],
+      ["waitFor-coro", "q"],
+      ["soon2"],
+      ["result", undefined],
+      ["end", 0, 0, 1],
+    ]);
+  });
+
+  test("work finishing exactly at the deadline: the timeout's timer was scheduled first and wins", async () => {
+    const log = await scenario(function* (log) {
+      try {
+        log.push([
+          "value",
+          yield* waitFor(
+            (function* () {
+              yield* sleep(10);
+              return "work";
+            })(),
+            10,
+          ),
+        ]);
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        log.push(["TimeoutError", now()]);
+      }
+    });
+    assert.deepEqual(log, [["TimeoutError", 10], ["result", undefined], ["end", 10, 0, 1]]);
+  });
+});

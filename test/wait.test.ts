@@ -1,0 +1,305 @@
+// wait (FIRST_COMPLETED / FIRST_EXCEPTION / ALL_COMPLETED, timeout never raises nor cancels) and
+// asCompleted (completion order, timeout). Every ordering below is what CPython 3.13 prints for
+// test/python/wait.py (run: PYENV_VERSION=3.13.0 python3 test/python/wait.py). Delays are ms here.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  run,
+  sleep,
+  wait,
+  asCompleted,
+  createTask,
+  getRunningLoop,
+  CancelledError,
+  TimeoutError,
+  ValueError,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  ALL_COMPLETED,
+  type Coroutine,
+  type Future,
+} from "../src/index.js";
+
+const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
+const now = () => getRunningLoop().time();
+
+function* later<T>(d: number, v: T, ev?: unknown[], name?: string): Coroutine<T> {
+  try {
+    yield* sleep(d);
+  } catch (e) {
+    if (e instanceof CancelledError) ev?.push([`${name} cancelled`, now()]);
+    throw e;
+  }
+  ev?.push([`${name} done`, now()]);
+  return v;
+}
+
+function* fail(d: number, err: unknown): Coroutine<never> {
+  yield* sleep(d);
+  throw err;
+}
+
+/** Sorted task names of a set, as the Python scenarios print them. */
+const names = (s: Set<Future<unknown>>): string[] =>
+  [...s].map((t) => (t as unknown as { getName(): string }).getName()).sort();
+
+// ---- wait ----
+
+test("wait: ALL_COMPLETED by default, [done, pending] as two Sets", async () => {
+  let ev: unknown[] = [];
+  await vrun(function* () {
+    const ts = [30, 10, 20].map((d) => createTask(later(d, d), { name: `t${d}` }));
+    const [done, pending] = yield* wait(ts);
+    assert.ok(done instanceof Set && pending instanceof Set);
+    ev = [names(done), names(pending), now()];
+    const [done2] = yield* wait(ts, { returnWhen: ALL_COMPLETED });
+    assert.equal(done2.size, 3);
+  });
+  assert.deepEqual(ev, [["t10", "t20", "t30"], [], 30]);
+});
+
+test("wait: FIRST_COMPLETED returns at the first completion; the others keep running", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const ts = [30, 10, 20].map((d) => createTask(later(d, d, ev, `t${d}`), { name: `t${d}` }));
+    const [done, pending] = yield* wait(ts, { returnWhen: FIRST_COMPLETED });
+    ev.push(["wait returned", names(done), names(pending), now()]);
+    yield* wait(pending);
+    ev.push(["rest", now()]);
+  });
+  assert.deepEqual(ev, [
+    ["t10 done", 10],
+    ["wait returned", ["t10"], ["t20", "t30"], 10],
+    ["t20 done", 20],
+    ["t30 done", 30],
+    ["rest", 30],
+  ]);
+});
+
+test("wait: FIRST_COMPLETED with two completing at the same time returns both in done", async () => {
+  let ev: unknown[] = [];
+  await vrun(function* () {
+    const a = createTask(later(10, "a"), { name: "a" });
+    const b = createTask(later(10, "b"), { name: "b" });
+    const c = createTask(later(20, "c"), { name: "c" });
+    const [done, pending] = yield* wait([a, b, c], { returnWhen: FIRST_COMPLETED });
+    ev = [names(done), names(pending), now()];
+    yield* c;
+  });
+  assert.deepEqual(ev, [["a", "b"], ["c"], 10]);
+});
+
+test("wait: FIRST_EXCEPTION returns at the first error, or when all are done if none fails", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const a = createTask(later(10, "a"), { name: "a" });
+    const b = createTask(fail(20, new Error("b")), { name: "b" });
+    const c = createTask(later(30, "c"), { name: "c" });
+    let [done, pending] = yield* wait([a, b, c], { returnWhen: FIRST_EXCEPTION });
+    ev.push(["with an error", names(done), names(pending), now()]);
+    const d = createTask(later(5, "d"), { name: "d" });
+    const e = createTask(later(15, "e"), { name: "e" });
+    [done, pending] = yield* wait([d, e], { returnWhen: FIRST_EXCEPTION });
+    ev.push(["without errors: all", names(done), names(pending), now()]);
+    yield* c;
+  });
+  assert.deepEqual(ev, [
+    ["with an error", ["a", "b"], ["c"], 20],
+    ["without errors: all", ["d", "e"], [], 35],
+  ]);
+});
+
+test("wait: a timeout never raises and never cancels", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const a = createTask(later(10, "a", ev, "a"), { name: "a" });
+    const b = createTask(later(100, "b", ev, "b"), { name: "b" });
+    let [done, pending] = yield* wait([a, b], { timeout: 50 });
+    ev.push(["wait returned", names(done), names(pending), now(), b.cancelled()]);
+    ev.push(["b", yield* b, now()]);
+    const c = createTask(later(10, "c"), { name: "c" });
+    [done, pending] = yield* wait([c], { timeout: 0 });
+    ev.push(["timeout 0", names(done), names(pending), now()]);
+    yield* c;
+  });
+  assert.deepEqual(ev, [
+    ["a done", 10],
+    ["wait returned", ["a"], ["b"], 50, false],
+    ["b done", 100],
+    ["b", "b", 100],
+    ["timeout 0", [], ["c"], 100],
+  ]);
+});
+
+test("wait: a failed awaitable is just done; wait itself does not throw", async () => {
+  let ev: unknown[] = [];
+  await vrun(function* () {
+    const err = new Error("b");
+    const b = createTask(fail(5, err), { name: "b" });
+    const [done] = yield* wait([b]);
+    ev = [names(done), b.exception() === err];
+  });
+  assert.deepEqual(ev, [["b"], true]);
+});
+
+test("wait: bad input — empty (array or Set) and an unknown returnWhen are ValueErrors; coroutines and a lone future are TypeErrors", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const errorName = function* (body: () => Coroutine<unknown>): Coroutine<string> {
+      try {
+        yield* body();
+        return "no error";
+      } catch (e) {
+        return e instanceof ValueError ? "ValueError" : e instanceof TypeError ? "TypeError" : String(e);
+      }
+    };
+    ev.push(["empty", yield* errorName(() => wait([]))]);
+    ev.push(["empty set", yield* errorName(() => wait(new Set<Future<unknown>>()))]);
+    const t = createTask(later(1, 1));
+    ev.push(["bad returnWhen", yield* errorName(() => wait([t], { returnWhen: "SOMETIMES" as never }))]);
+    // CPython 3.11+: "Passing coroutines is forbidden, use tasks explicitly."
+    const co = later(1, 1);
+    ev.push(["coroutine", yield* errorName(() => wait([co as never]))]);
+    ev.push(["a single future", yield* errorName(() => wait(t as never))]);
+    yield* t;
+  });
+  assert.deepEqual(ev, [
+    ["empty", "ValueError"],
+    ["empty set", "ValueError"],
+    ["bad returnWhen", "ValueError"],
+    ["coroutine", "TypeError"],
+    ["a single future", "TypeError"],
+  ]);
+});
+
+test("wait: duplicates count once; already done futures are in done", async () => {
+  let ev: unknown[] = [];
+  await vrun(function* () {
+    const f = getRunningLoop().createFuture<number>();
+    f.setResult(1);
+    const t = createTask(later(5, 5), { name: "t" });
+    const [done, pending] = yield* wait([f, f, t]);
+    ev = [done.size, pending.size, now()];
+  });
+  assert.deepEqual(ev, [2, 0, 5]);
+});
+
+test("wait on done futures still suspends once (callbacks go through the loop)", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const f = getRunningLoop().createFuture<number>();
+    f.setResult(1);
+    createTask(
+      (function* (): Coroutine<void> {
+        ev.push("other");
+      })(),
+    );
+    const [done, pending] = yield* wait([f]);
+    ev.push(["wait returned", done.size, pending.size]);
+  });
+  assert.deepEqual(ev, ["other", ["wait returned", 1, 0]]);
+});
+
+// ---- asCompleted ----
+
+test("asCompleted yields in completion order", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    for (const aw of asCompleted([later(30, "a"), later(10, "b"), later(20, "c")])) {
+      ev.push([yield* aw, now()]);
+    }
+  });
+  assert.deepEqual(ev, [
+    ["b", 10],
+    ["c", 20],
+    ["a", 30],
+  ]);
+});
+
+test("asCompleted accepts a Set of tasks", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const ts = new Set([3, 1, 2].map((d) => createTask(later(d, d))));
+    for (const aw of asCompleted(ts)) ev.push([yield* aw, now()]);
+  });
+  assert.deepEqual(ev, [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+  ]);
+});
+
+test("asCompleted: an error is thrown by the awaitable of its turn", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    for (const aw of asCompleted<unknown>([fail(20, new Error("late")), later(10, "ok")])) {
+      try {
+        ev.push([yield* aw, now()]);
+      } catch (e) {
+        ev.push(["error", (e as Error).message, now()]);
+      }
+    }
+  });
+  assert.deepEqual(ev, [
+    ["ok", 10],
+    ["error", "late", 20],
+  ]);
+});
+
+test("asCompleted: at the timeout the next awaitable throws TimeoutError; nothing is cancelled", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const slow = createTask(later(100, "slow", ev, "slow"));
+    for (const aw of asCompleted([later(10, "fast"), slow], { timeout: 50 })) {
+      try {
+        ev.push([yield* aw, now()]);
+      } catch (e) {
+        assert.ok(e instanceof TimeoutError);
+        ev.push(["TimeoutError", now(), slow.cancelled()]);
+        break;
+      }
+    }
+    yield* slow;
+    ev.push(["slow still finishes", slow.result(), now()]);
+  });
+  assert.deepEqual(ev, [
+    ["fast", 10],
+    ["TimeoutError", 50, false],
+    ["slow done", 100],
+    ["slow still finishes", "slow", 100],
+  ]);
+});
+
+test("asCompleted: after the deadline every remaining awaitable throws TimeoutError", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    for (const aw of asCompleted([later(100, "x"), later(200, "y"), later(10, "z")], { timeout: 50 })) {
+      try {
+        ev.push([yield* aw, now()]);
+      } catch (e) {
+        assert.ok(e instanceof TimeoutError);
+        ev.push(["TimeoutError", now()]);
+      }
+    }
+  });
+  assert.deepEqual(ev, [
+    ["z", 10],
+    ["TimeoutError", 50],
+    ["TimeoutError", 50],
+  ]);
+});
+
+test("asCompleted: empty input yields nothing; a duplicate coroutine counts once", async () => {
+  let ev: unknown[] = [];
+  await vrun(function* () {
+    const empty = [...asCompleted([])].length;
+    const c = later(1, "v");
+    let n = 0;
+    for (const aw of asCompleted([c, c])) {
+      yield* aw;
+      n++;
+    }
+    ev = [empty, n];
+  });
+  assert.deepEqual(ev, [0, 1]);
+});
