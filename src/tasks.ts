@@ -330,9 +330,13 @@ export class Task<T = unknown> extends Future<T> {
   }
 }
 
+/** This package's own source folder: its frames are left out of creation sites. */
+const OWN_SOURCES = new URL(".", import.meta.url).href;
+
+/** Where a task was created: the stack without its first line and without our own frames. */
 function creationSite(): string {
-  const stack = new Error().stack ?? "";
-  return stack.split("\n").slice(3).join("\n");
+  const lines = (new Error().stack ?? "").split("\n").slice(1);
+  return lines.filter((l) => !l.includes(OWN_SOURCES)).join("\n");
 }
 
 /**
