@@ -29,6 +29,8 @@ import { checkCoroutine, type Coroutine } from "./coroutines.js";
 
 /** How long (ms of real time) the loop runs before it yields to the host. */
 const BATCH_MS = 5;
+/** How many callbacks run between two readings of the clock during a batch. */
+const CHECK_EVERY = 128;
 
 /** Options of `new EventLoop()`, `newEventLoop()` and `run()`. */
 export interface EventLoopOptions {
@@ -374,18 +376,22 @@ export class EventLoop {
     if (this._portRefd) this._unrefPort();
     const prev = enterLoop(this);
     const deadline = now() + BATCH_MS;
-    let n = 0;
+    // The clock is read after every CHECK_EVERY callbacks (or iterations), not after each one.
+    let budget = CHECK_EVERY;
     try {
       for (;;) {
         if (this._ready.size === 0 && !this._stopping && !this._advance()) return;
-        this._runOnce();
+        budget -= this._runOnce() + 1;
         if (this._stopping) {
           this._finishRun();
           return;
         }
-        if ((++n & 15) === 0 && now() >= deadline) {
-          this._yieldToHost();
-          return;
+        if (budget <= 0) {
+          if (now() >= deadline) {
+            this._yieldToHost();
+            return;
+          }
+          budget = CHECK_EVERY;
         }
       }
     } finally {
@@ -421,8 +427,8 @@ export class EventLoop {
     return false;
   }
 
-  /** One iteration: due timers to the ready queue, then the callbacks ready now. */
-  private _runOnce(): void {
+  /** One iteration: due timers to the ready queue, then the callbacks ready now; returns their count. */
+  private _runOnce(): number {
     const timers = this._timers;
     const q = this._ready;
     if (timers.items.length > 0) {
@@ -434,11 +440,12 @@ export class EventLoop {
         q.push(t, undefined);
       }
     }
-    let n = q.size;
+    const count = q.size;
+    let n = count;
     if (this._rng !== null && n > 1) q.shuffle(n, this._rng);
     if (this._debug) {
       this._runDebug(n);
-      return;
+      return count;
     }
     while (n-- > 0) {
       const i = q.head << 1;
@@ -450,12 +457,14 @@ export class EventLoop {
       q.head = (q.head + 1) & q.mask;
       q.size--;
       try {
-        if (typeof item === "function") item(arg);
+        if (item instanceof Task) item._step();
+        else if (typeof item === "function") item(arg);
         else (item as Runnable)._run(arg);
       } catch (e) {
         this._callbackFailed(e, item);
       }
     }
+    return count;
   }
 
   private _runDebug(n: number): void {

@@ -2,10 +2,12 @@
  * Future: the result of an operation that completes later (asyncio's futures.py).
  *
  * The await protocol lives here: a Future is its own iterator, so `yield* fut` in a coroutine calls
- * `next()`, which yields the future itself while it is pending (flagging `_blocking`, CPython's
- * `_asyncio_future_blocking`) and returns its result, or throws its error, once it is done. The Task
- * that drives the coroutine is the only code that resumes it, and only after the future is done,
- * so the second `next()` always finds a result. A done future returns at once, without suspending.
+ * `next()`, which, while the future is pending, returns the one shared SUSPEND result holding the
+ * future, and once it is done returns its result (or throws its error). `yield*` hands an inner
+ * result object up unchanged, so the Task sees SUSPEND itself: that tells a real `yield*` from a
+ * bare `yield fut` (CPython's `_asyncio_future_blocking` flag) and allocates nothing. The Task that
+ * drives the coroutine is the only code that resumes it, and only after the future is done, so the
+ * second `next()` always finds a result. A done future returns at once, without suspending.
  *
  * Done callbacks never run synchronously: completion puts them on the loop's ready queue, in the
  * order they were added. A waiting Task is stored as a callback itself (no closure per await).
@@ -72,8 +74,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
   _cb0: Waiter | null = null;
   /** @internal The other done callbacks, in order. */
   _cbs: Waiter[] | null = null;
-  /** @internal Set by `next()` when a coroutine suspends on this future through `yield*`. */
-  _blocking = false;
   /** @internal The message given to `cancel()`. */
   _cancelMessage: string | undefined = undefined;
   /** @internal The failed-and-not-retrieved report, registered for when the future is collected. */
@@ -215,10 +215,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal Suspends while pending, then returns the result (or throws). */
   next(): IteratorResult<Suspension, T> {
-    if (this._state === "pending") {
-      this._blocking = true;
-      return { done: false, value: this as unknown as Suspension };
-    }
+    if (this._state === "pending") return suspendOn(this);
     return { done: true, value: this.result() };
   }
 
@@ -348,6 +345,18 @@ export class PromiseBridge<T> {
       this.reject = rej;
     });
   }
+}
+
+/**
+ * @internal The result object of every suspension on a future. The task that receives it reads
+ * `value` and clears it at once; nothing else may keep it.
+ */
+export const SUSPEND: { done: false; value: Future<unknown> | undefined } = { done: false, value: undefined };
+
+/** @internal What `next()` of an awaitable returns to suspend its coroutine on `fut` (pending). */
+export function suspendOn(fut: Future<unknown>): IteratorResult<Suspension, never> {
+  SUSPEND.value = fut;
+  return SUSPEND as unknown as IteratorResult<Suspension, never>;
 }
 
 /** A short repr of a value for `toString()`. */

@@ -3,7 +3,7 @@ import { SLEEP0 } from "./tasks.js";
 import { checkDelay } from "./base-events.js";
 import { getRunningLoop } from "./internal/running.js";
 import { GeneratorPrototype, type Coroutine, type Suspension } from "./coroutines.js";
-import type { Future } from "./futures.js";
+import { suspendOn, type Future } from "./futures.js";
 import type { EventLoop } from "./base-events.js";
 import type { HeapTimer } from "./internal/timer-heap.js";
 
@@ -59,8 +59,7 @@ class Sleep<T> implements HeapTimer {
       const fut = (this._fut = loop.createFuture<T>());
       this._when = loop.time() + this._ms;
       loop._timers.push(this as never);
-      fut._blocking = true;
-      return { done: false, value: fut as unknown as Suspension };
+      return suspendOn(fut);
     }
     if (f._state !== "finished") this._disarm();
     return { done: true, value: f.result() };

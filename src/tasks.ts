@@ -4,8 +4,8 @@
  * `Task._step` is the only place in asyncio-ts that resumes a coroutine (`next` or `throw`), and
  * the loop's ready queue is the only place that calls `_step`. A step runs the coroutine to its
  * next suspension and looks at what it yielded:
- * - a pending Future reached through `yield*` (its `_blocking` flag is set): the task adds itself
- *   to the future's waiters (no closure), and runs again once the future is done;
+ * - the shared SUSPEND result (a pending Future reached through `yield*`, see futures.ts): the task
+ *   adds itself to the future's waiters (no closure), and runs again once the future is done;
  * - the `sleep(0)` token: the task goes to the back of the ready queue;
  * - anything else (a bare `yield`, the forgotten `*`): a TypeError is thrown into the coroutine.
  *
@@ -15,7 +15,7 @@
  * coroutine ends by that error.
  */
 import { CancelledError, RuntimeError } from "./exceptions.js";
-import { Future, newCancelledError, short } from "./futures.js";
+import { Future, newCancelledError, short, SUSPEND } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
 import { getEventLoop, getRunningLoop, runningLoopOrNull } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
@@ -30,6 +30,9 @@ export interface TaskOptions {
 
 const NONE: unique symbol = Symbol("none");
 let taskCounter = 0;
+
+/** What `SLEEP0.next()` returns to yield once (shared: `yield*` passes it up unchanged). */
+const YIELD_RESULT: IteratorResult<Suspension, never> = Object.freeze({ done: false, value: YIELD_ONCE });
 
 /** True while a task resumes a coroutine that yielded the `sleep(0)` token (read once by `SLEEP0`). */
 let resumingYield = false;
@@ -48,7 +51,7 @@ export const SLEEP0: Coroutine<undefined> = Object.create(GeneratorPrototype, {
         resumingYield = false;
         return { done: true, value: undefined };
       }
-      return { done: false, value: YIELD_ONCE };
+      return YIELD_RESULT;
     },
   },
   throw: {
@@ -275,9 +278,9 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     if (delivering) d!.swallowedAt = loop.time();
-    const y: unknown = r.value;
-    if (y instanceof Future && y._blocking) {
-      y._blocking = false;
+    if ((r as unknown) === SUSPEND) {
+      const y = SUSPEND.value!;
+      SUSPEND.value = undefined;
       if (y._loop !== loop) {
         this._inject(new RuntimeError(`Task ${this.toString()} got Future ${y.toString()} attached to a different loop`));
       } else if (y === this) {
@@ -287,13 +290,13 @@ export class Task<T = unknown> extends Future<T> {
         this._fut = y;
         if (this._mustCancel && y.cancel(this._cancelMessage)) this._mustCancel = false;
       }
-    } else if (y === YIELD_ONCE) {
+    } else if (r === YIELD_RESULT) {
       this._yielded = true;
       loop._push(this, undefined);
     } else {
       this._inject(
         new TypeError(
-          `Task ${this.getName()}: a coroutine yielded ${short(y)} with a bare \`yield\`; ` +
+          `Task ${this.getName()}: a coroutine yielded ${short(r.value)} with a bare \`yield\`; ` +
             "await with `yield*` (e.g. `yield* sleep(10)`, `yield* fut`), never plain `yield`",
         ),
       );
