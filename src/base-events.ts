@@ -448,14 +448,8 @@ export class EventLoop {
       return count;
     }
     while (n-- > 0) {
-      const i = q.head << 1;
-      const buf = q.buf;
-      const item = buf[i];
-      const arg = buf[i + 1];
-      buf[i] = undefined;
-      buf[i + 1] = undefined;
-      q.head = (q.head + 1) & q.mask;
-      q.size--;
+      const item = q.shift();
+      const arg = q.arg;
       try {
         if (item instanceof Task) item._step();
         else if (typeof item === "function") item(arg);
@@ -470,12 +464,8 @@ export class EventLoop {
   private _runDebug(n: number): void {
     const q = this._ready;
     while (n-- > 0) {
-      const i = q.head << 1;
-      const item = q.buf[i];
-      const arg = q.buf[i + 1];
-      q.buf[i] = q.buf[i + 1] = undefined;
-      q.head = (q.head + 1) & q.mask;
-      q.size--;
+      const item = q.shift();
+      const arg = q.arg;
       const t0 = now();
       try {
         if (typeof item === "function") item(arg);
@@ -490,7 +480,8 @@ export class EventLoop {
 
   private _reportSlow(item: unknown, dt: number): void {
     const what = item instanceof Task ? item : undefined;
-    const where = what?._debug ? ` created at\n${what._debug.source}` : "";
+    const source = what?._sourceTraceback();
+    const where = source ? ` created at\n${source}` : "";
     const desc = what ? what.toString() : typeof item === "function" ? `callback ${item.name || "anonymous"}()` : String(item);
     this.callExceptionHandler({
       message: `Executing ${desc} took ${(dt / 1000).toFixed(3)} seconds${where}`,

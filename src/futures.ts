@@ -76,10 +76,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   _cbs: Waiter[] | null = null;
   /** @internal The message given to `cancel()`. */
   _cancelMessage: string | undefined = undefined;
-  /** @internal The failed-and-not-retrieved report, registered for when the future is collected. */
-  _unretrieved: Unretrieved | null = null;
-  /** @internal The Promise behind `then()`, created by its first call. */
-  _bridge: PromiseBridge<any> | null = null;
+  /** @internal What few futures need (a Promise, an unretrieved-error report, a task's signal…). */
+  _extra: FutureExtra | null = null;
 
   constructor(options?: FutureOptions) {
     // The loop passes itself (createFuture) to skip the options object on the hot path.
@@ -200,9 +198,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    let b = this._bridge;
+    const x = this._extras();
+    let b = x.bridge;
     if (b === null) {
-      b = this._bridge = new PromiseBridge<T>();
+      b = x.bridge = new PromiseBridge<T>();
       if (this._state !== "pending") this._settleBridge(b);
     }
     return b.promise.then(onfulfilled, onrejected);
@@ -280,15 +279,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // V8 formats a stack lazily, and until then it holds the frames' receivers, this future's task
     // among them: formatting it now lets the task be collected, and so reported if unretrieved.
     if (error instanceof Error) void error.stack;
-    const u = (this._unretrieved = new Unretrieved(this._loop, this.toString(), error, this._sourceTraceback()));
+    const u = (this._extras().unretrieved = new Unretrieved(this._loop, this.toString(), error, this._sourceTraceback()));
     reportUnretrieved.register(this, u, this);
     this._scheduleCallbacks();
   }
 
   /** @internal Marks the error as retrieved: it will not be reported. */
   _retrieved(): void {
-    if (this._unretrieved !== null) {
-      this._unretrieved = null;
+    const x = this._extra;
+    if (x !== null && x.unretrieved !== null) {
+      x.unretrieved = null;
       reportUnretrieved.unregister(this);
     }
   }
@@ -320,7 +320,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
       this._cbs = null;
       for (let i = 0; i < cbs.length; i++) loop._push(cbs[i], this);
     }
-    if (this._bridge !== null) this._settleBridge(this._bridge);
+    const x = this._extra;
+    if (x !== null && x.bridge !== null) this._settleBridge(x.bridge);
+  }
+
+  /** @internal */
+  _extras(): FutureExtra {
+    return (this._extra ??= new FutureExtra());
   }
 
   /** @internal */
@@ -332,6 +338,18 @@ export class Future<T = unknown> implements PromiseLike<T> {
       b.reject(this._result);
     } else b.reject(this._makeCancelledError());
   }
+}
+
+/** @internal The rarely used parts of a future or task, allocated on first use. */
+export class FutureExtra {
+  /** The Promise behind `then()`. */
+  bridge: PromiseBridge<any> | null = null;
+  /** The failed-and-not-retrieved report, registered for when the future is collected. */
+  unretrieved: Unretrieved | null = null;
+  /** A task's AbortController behind `signal`, or (a string) the message of a cancellation requested before it. */
+  signal: AbortController | string | null = null;
+  /** A task's debug-mode record. */
+  debug: { source: string; swallowedAt: number; reported: boolean } | null = null;
 }
 
 /** @internal A Promise with its resolvers, for `then()`. */

@@ -29,6 +29,9 @@ export interface TaskOptions {
 }
 
 const NONE: unique symbol = Symbol("none");
+const RESUME_NEXT = 0;
+const RESUME_YIELD = 1;
+const RESUME_THROW = 2;
 let taskCounter = 0;
 
 /** What `SLEEP0.next()` returns to yield once (shared: `yield*` passes it up unchanged). */
@@ -66,17 +69,6 @@ export const SLEEP0: Coroutine<undefined> = Object.create(GeneratorPrototype, {
   },
 });
 
-/** Debug-mode bookkeeping of a task (created only with `debug: true`). */
-class TaskDebug {
-  source: string;
-  /** A CancelledError reached the coroutine and it suspended again without `uncancel()`. */
-  swallowedAt = -1;
-  reported = false;
-  constructor(source: string) {
-    this.source = source;
-  }
-}
-
 /**
  * A coroutine scheduled to run on the loop, as a Future of its return value.
  *
@@ -100,18 +92,16 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal Throw CancelledError in at the next step. */
   _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
-  /** @internal */ _id: number;
-  /** @internal */ _name: string | null = null;
-  /** @internal The AbortController behind `signal`, or (a string) the message of a cancellation requested before it. */
-  _signal: AbortController | string | null = null;
+  /** @internal The name given, or the task's number until `getName()` makes it `Task-N`. */
+  _name: string | number;
   /** @internal The loop's list of unfinished tasks. */
   _prevTask: Task<any> | null = null;
   /** @internal */ _nextTask: Task<any> | null = null;
-  /** @internal An error to throw into the coroutine at the next step (misuse, such as a bare yield). */
-  _injected: unknown = NONE;
-  /** @internal The coroutine's last suspension was the `sleep(0)` token. */
-  _yielded = false;
-  /** @internal */ _debug: TaskDebug | null = null;
+  /**
+   * @internal How the next step resumes: RESUME_NEXT; RESUME_YIELD (its last suspension was the
+   * `sleep(0)` token); RESUME_THROW (throw `_result`, an error about misuse, into the coroutine).
+   */
+  _resume: 0 | 1 | 2 = RESUME_NEXT;
 
   constructor(coro: Coroutine<T>, options?: TaskOptions) {
     checkCoroutine(coro, "Task");
@@ -121,15 +111,16 @@ export class Task<T = unknown> extends Future<T> {
     super(loop as never);
     loop._checkClosed();
     this._coro = coro;
-    this._id = ++taskCounter;
+    this._name = ++taskCounter;
     if (o !== undefined && o._ready === undefined && o.name !== undefined) this._name = String(o.name);
-    if (loop._debug) this._debug = new TaskDebug(creationSite());
+    if (loop._debug) this._extras().debug = { source: creationSite(), swallowedAt: -1, reported: false };
     loop._addTask(this);
   }
 
   /** The task's name: the one given, else `Task-N`. */
   getName(): string {
-    return this._name ?? (this._name = `Task-${this._id}`);
+    const n = this._name;
+    return typeof n === "string" ? n : (this._name = `Task-${n}`);
   }
 
   /** Renames the task. */
@@ -151,11 +142,15 @@ export class Task<T = unknown> extends Future<T> {
   override cancel(msg?: string): boolean {
     if (this._state !== "pending") return false;
     this._numCancelsRequested++;
-    const s = this._signal;
-    if (s === null) this._signal = msg ?? "";
-    else if (typeof s !== "string" && !s.signal.aborted) s.abort(newCancelledError(msg));
-    const d = this._debug;
-    if (d !== null && d.swallowedAt >= 0) this._reportSwallowed("was cancelled again");
+    const x = this._extra;
+    if (x !== null) {
+      const s = x.signal;
+      if (s === null) x.signal = msg ?? "";
+      else if (typeof s !== "string" && !s.signal.aborted) s.abort(newCancelledError(msg));
+      if (x.debug !== null && x.debug.swallowedAt >= 0) this._reportSwallowed("was cancelled again");
+    } else {
+      this._extras().signal = msg ?? "";
+    }
     const w = this._fut;
     if (w !== null && w.cancel(msg)) return true;
     this._mustCancel = true;
@@ -176,7 +171,8 @@ export class Task<T = unknown> extends Future<T> {
     if (this._numCancelsRequested > 0) {
       if (--this._numCancelsRequested === 0) {
         this._mustCancel = false;
-        if (this._debug !== null) this._debug.swallowedAt = -1;
+        const d = this._extra?.debug;
+        if (d) d.swallowedAt = -1;
       }
     }
     return this._numCancelsRequested;
@@ -184,11 +180,12 @@ export class Task<T = unknown> extends Future<T> {
 
   /** An `AbortSignal` aborted (with the `CancelledError` as reason) when cancellation is requested. */
   get signal(): AbortSignal {
-    const s = this._signal;
+    const x = this._extras();
+    const s = x.signal;
     if (s !== null && typeof s !== "string") return s.signal;
     const c = new AbortController();
     if (s !== null) c.abort(newCancelledError(s));
-    this._signal = c;
+    x.signal = c;
     return c.signal;
   }
 
@@ -221,7 +218,7 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @internal */
   override _sourceTraceback(): string | null {
-    return this._debug?.source ?? null;
+    return this._extra?.debug?.source ?? null;
   }
 
   /** @internal Called from the ready queue. */
@@ -237,11 +234,12 @@ export class Task<T = unknown> extends Future<T> {
     if (this._mustCancel) {
       this._mustCancel = false;
       exc = newCancelledError(this._cancelMessage);
-    } else if (this._injected !== NONE) {
-      exc = this._injected;
-      this._injected = NONE;
+    } else if (this._resume === RESUME_THROW) {
+      this._resume = RESUME_NEXT;
+      exc = this._result;
+      this._result = undefined;
     }
-    const d = this._debug;
+    const d = this._extra === null ? null : this._extra.debug;
     const delivering = d !== null && this._numCancelsRequested > 0 &&
       (exc instanceof CancelledError || (this._fut !== null && this._fut._state === "cancelled"));
     this._fut = null;
@@ -249,13 +247,13 @@ export class Task<T = unknown> extends Future<T> {
     let r: IteratorResult<Suspension, T>;
     try {
       if (exc === NONE) {
-        if (this._yielded) {
-          this._yielded = false;
+        if (this._resume === RESUME_YIELD) {
+          this._resume = RESUME_NEXT;
           resumingYield = true;
         }
         r = this._coro.next();
       } else {
-        this._yielded = false;
+        this._resume = RESUME_NEXT;
         r = this._coro.throw(exc);
       }
     } catch (e) {
@@ -291,7 +289,7 @@ export class Task<T = unknown> extends Future<T> {
         if (this._mustCancel && y.cancel(this._cancelMessage)) this._mustCancel = false;
       }
     } else if (r === YIELD_RESULT) {
-      this._yielded = true;
+      this._resume = RESUME_YIELD;
       loop._push(this, undefined);
     } else {
       this._inject(
@@ -304,7 +302,8 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   private _inject(err: unknown): void {
-    this._injected = err;
+    this._result = err;
+    this._resume = RESUME_THROW;
     this._loop._push(this, undefined);
   }
 
@@ -320,7 +319,7 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   private _reportSwallowed(what: string): void {
-    const d = this._debug!;
+    const d = this._extra!.debug!;
     if (d.reported) return;
     d.reported = true;
     this._loop.callExceptionHandler({

@@ -1,60 +1,93 @@
 /**
- * The loop's ready queue: a growable ring buffer of (item, argument) pairs, O(1) push and shift.
+ * The loop's ready queue: a FIFO of (item, argument) pairs in fixed-size segments, O(1) push and
+ * shift, never copied when it grows (a growing ring buffer copies everything at each doubling, and a
+ * loop that ran 100k tasks at once would keep a 2 MB array for good). One drained segment is kept
+ * for reuse, the others are left to the GC.
  *
- * An item is a runnable (`Task`, `Handle`: called as `item._run(arg)`) or a done callback (a
- * function: called as `item(arg)` with the future). Pairs avoid allocating a Handle per done callback.
+ * An item is a Task (stepped), a runnable (`Handle`, timer: `item._run(arg)`) or a done callback (a
+ * function: `item(arg)` with the future). Pairs avoid allocating a Handle per done callback.
  */
-export class ReadyQueue {
-  /** Interleaved pairs: slot 2i holds the item, 2i+1 its argument. */
-  buf: unknown[];
-  mask: number;
-  head = 0;
-  size = 0;
 
-  constructor(capacity = 1024) {
-    this.buf = new Array(capacity * 2).fill(undefined);
-    this.mask = capacity - 1;
-  }
+/** Slots per segment: 1024 pairs. */
+const SLOTS = 2048;
+
+type Segment = { slots: unknown[]; next: Segment | null };
+
+function newSegment(): Segment {
+  return { slots: new Array(SLOTS).fill(undefined), next: null };
+}
+
+export class ReadyQueue {
+  size = 0;
+  /** The argument of the item `shift()` returned last. */
+  arg: unknown = undefined;
+  private head: Segment = newSegment();
+  private headIdx = 0;
+  private tail: Segment = this.head;
+  private tailIdx = 0;
+  private spare: Segment | null = null;
 
   push(item: unknown, arg: unknown): void {
-    if (this.size > this.mask) this.grow();
-    const i = ((this.head + this.size) & this.mask) << 1;
-    this.buf[i] = item;
-    this.buf[i + 1] = arg;
+    let i = this.tailIdx;
+    if (i === SLOTS) {
+      const seg = this.spare ?? newSegment();
+      this.spare = null;
+      this.tail.next = seg;
+      this.tail = seg;
+      i = 0;
+    }
+    const s = this.tail.slots;
+    s[i] = item;
+    s[i + 1] = arg;
+    this.tailIdx = i + 2;
     this.size++;
   }
 
+  /** Removes and returns the first item (the queue must not be empty); its argument is in `arg`. */
+  shift(): unknown {
+    let i = this.headIdx;
+    if (i === SLOTS) {
+      const drained = this.head;
+      this.head = drained.next!;
+      drained.next = null;
+      this.spare = drained;
+      i = 0;
+    }
+    const s = this.head.slots;
+    const item = s[i];
+    this.arg = s[i + 1];
+    s[i] = undefined;
+    s[i + 1] = undefined;
+    this.headIdx = i + 2;
+    this.size--;
+    return item;
+  }
+
   clear(): void {
-    this.buf.fill(undefined);
-    this.head = 0;
-    this.size = 0;
+    while (this.size > 0) this.shift();
+    this.arg = undefined;
   }
 
   /** Shuffles the first `n` pairs in place with `random()` in [0, 1) (Fisher–Yates). */
   shuffle(n: number, random: () => number): void {
-    const { buf, mask, head } = this;
+    const items: unknown[] = [];
+    const args: unknown[] = [];
+    for (let k = 0; k < n; k++) {
+      items.push(this.shift());
+      args.push(this.arg);
+    }
     for (let k = n - 1; k > 0; k--) {
       const j = Math.floor(random() * (k + 1));
-      const a = ((head + k) & mask) << 1;
-      const b = ((head + j) & mask) << 1;
-      const ti = buf[a], ta = buf[a + 1];
-      buf[a] = buf[b];
-      buf[a + 1] = buf[b + 1];
-      buf[b] = ti;
-      buf[b + 1] = ta;
+      [items[k], items[j]] = [items[j], items[k]];
+      [args[k], args[j]] = [args[j], args[k]];
     }
-  }
-
-  private grow(): void {
-    const cap = this.mask + 1;
-    const next: unknown[] = new Array(cap * 4).fill(undefined);
-    for (let k = 0; k < this.size; k++) {
-      const i = ((this.head + k) & this.mask) << 1;
-      next[k << 1] = this.buf[i];
-      next[(k << 1) + 1] = this.buf[i + 1];
+    // Put them back in front of what was behind them: rotate the rest behind.
+    const rest = this.size;
+    for (let k = 0; k < n; k++) this.push(items[k], args[k]);
+    for (let k = 0; k < rest; k++) {
+      const item = this.shift();
+      this.push(item, this.arg);
     }
-    this.buf = next;
-    this.mask = cap * 2 - 1;
-    this.head = 0;
+    this.arg = undefined;
   }
 }
