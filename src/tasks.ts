@@ -34,6 +34,9 @@ const RESUME_YIELD = 1;
 const RESUME_THROW = 2;
 let taskCounter = 0;
 
+/** What `SLEEP0.next()` returns when done (shared: `yield*` only reads its value). */
+const DONE_VOID: IteratorResult<Suspension, undefined> = Object.freeze({ done: true, value: undefined });
+
 /** What `SLEEP0.next()` returns to yield once (shared: `yield*` passes it up unchanged). */
 const YIELD_RESULT: IteratorResult<Suspension, never> = Object.freeze({ done: false, value: YIELD_ONCE });
 
@@ -52,7 +55,7 @@ export const SLEEP0: Coroutine<undefined> = Object.create(GeneratorPrototype, {
     value(): IteratorResult<Suspension, undefined> {
       if (resumingYield) {
         resumingYield = false;
-        return { done: true, value: undefined };
+        return DONE_VOID;
       }
       return YIELD_RESULT;
     },
@@ -64,7 +67,7 @@ export const SLEEP0: Coroutine<undefined> = Object.create(GeneratorPrototype, {
   },
   return: {
     value(): IteratorResult<Suspension, undefined> {
-      return { done: true, value: undefined };
+      return DONE_VOID;
     },
   },
 });

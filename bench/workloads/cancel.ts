@@ -47,14 +47,15 @@ export const cancel: Workload = {
     },
     asyncioImpl("asyncio-ts (task.cancel)", ["run", "createTask", "sleep", "getRunningLoop"], function* (A, n) {
       const loop = A.getRunningLoop();
-      const gate: AFuture<void> = loop.createFuture();
       const all: AFuture<void> = loop.createFuture();
       let started = 0;
       let finallies = 0;
+      // Each waiter blocks on a future of its own: cancelling a task cancels the future it waits on,
+      // so a future shared by all would be cancelled for all by the first cancel (as in CPython).
       function* waiter(): Coro {
         started++;
         try {
-          yield* gate;
+          yield* loop.createFuture();
         } finally {
           if (++finallies === n) all.setResult();
         }
@@ -79,7 +80,7 @@ export const cancel: Workload = {
       function* waiter(): Coro {
         started++;
         try {
-          yield* gate;
+          yield* loop.createFuture(); // its own future, as above
         } finally {
           finallies++;
         }
