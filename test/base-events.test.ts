@@ -5,9 +5,7 @@
  */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { format } from "node:util";
 import {
-  run,
   EventLoop,
   newEventLoop,
   sleep,
@@ -18,10 +16,7 @@ import {
   ValueError,
   type Coroutine,
 } from "../src/index.js";
-
-class KeyError extends Error {
-  override name = "KeyError";
-}
+import { vrun, KeyError, fail, captureConsole } from "./helpers.js";
 
 const vloop = (): EventLoop => new EventLoop({ clock: "virtual" });
 
@@ -39,20 +34,6 @@ function errorOf(f: () => unknown): Promise<unknown> {
   } catch (e) {
     return Promise.resolve(e);
   }
-}
-
-/** Everything written to the console while `f` runs (the default exception handler logs there). */
-async function captureConsole(f: () => unknown): Promise<string> {
-  const out: string[] = [];
-  const methods = ["error", "warn", "log", "info", "debug"] as const;
-  const saved = methods.map((m) => console[m]);
-  for (const m of methods) console[m] = (...args: unknown[]) => void out.push(format(...args));
-  try {
-    await f();
-  } finally {
-    methods.forEach((m, i) => (console[m] = saved[i]!));
-  }
-  return out.join("\n");
 }
 
 describe("EventLoop scheduling", () => {
@@ -162,28 +143,25 @@ describe("EventLoop scheduling", () => {
   });
 
   test("a new task starts on the next iteration, after callbacks already queued", async () => {
-    const out = await run(
-      function* () {
-        const out: string[] = [];
-        const loop = getRunningLoop();
-        loop.callSoon(() => out.push("soon-before"));
-        createTask(
-          (function* () {
-            out.push("task-start");
-          })(),
-        );
-        loop.callSoon(() => out.push("soon-after"));
-        out.push("creator-continues");
-        yield* sleep(0);
-        return out;
-      },
-      { clock: "virtual" },
-    );
+    const out = await vrun(function* () {
+      const out: string[] = [];
+      const loop = getRunningLoop();
+      loop.callSoon(() => out.push("soon-before"));
+      createTask(
+        (function* () {
+          out.push("task-start");
+        })(),
+      );
+      loop.callSoon(() => out.push("soon-after"));
+      out.push("creator-continues");
+      yield* sleep(0);
+      return out;
+    });
     assert.deepEqual(out, ["creator-continues", "soon-before", "task-start", "soon-after"]);
   });
 
   test("without a seed, tasks interleave FIFO", async () => {
-    const out = await run(racy(3, 3), { clock: "virtual" });
+    const out = await vrun(racy(3, 3));
     assert.deepEqual(out, [
       [0, 0],
       [1, 0],
@@ -200,23 +178,20 @@ describe("EventLoop scheduling", () => {
 
 describe("the virtual clock", () => {
   test("jumps exactly to each deadline, fractions included", async () => {
-    const times = await run(
-      function* () {
-        const t: number[] = [getRunningLoop().time()];
-        yield* sleep(1000);
-        t.push(getRunningLoop().time());
-        yield* sleep(0.5);
-        t.push(getRunningLoop().time());
-        const loop = getRunningLoop();
-        const f = loop.createFuture<number>();
-        loop.callAt(12345.678, () => f.setResult(loop.time()));
-        t.push(yield* f);
-        yield* sleep(3 * 24 * 3600 * 1000);
-        t.push(getRunningLoop().time());
-        return t;
-      },
-      { clock: "virtual" },
-    );
+    const times = await vrun(function* () {
+      const t: number[] = [getRunningLoop().time()];
+      yield* sleep(1000);
+      t.push(getRunningLoop().time());
+      yield* sleep(0.5);
+      t.push(getRunningLoop().time());
+      const loop = getRunningLoop();
+      const f = loop.createFuture<number>();
+      loop.callAt(12345.678, () => f.setResult(loop.time()));
+      t.push(yield* f);
+      yield* sleep(3 * 24 * 3600 * 1000);
+      t.push(getRunningLoop().time());
+      return t;
+    });
     assert.deepEqual(times, [0, 1000, 1000.5, 12345.678, 12345.678 + 3 * 24 * 3600 * 1000]);
   });
 });
@@ -231,12 +206,7 @@ describe("EventLoop lifecycle", () => {
     assert.deepEqual(await loop.runUntilComplete(work()), ["done", true, 25]);
     assert.equal(loop.isRunning(), false);
     await assert.rejects(
-      loop.runUntilComplete(
-        (function* () {
-          yield* sleep(1);
-          throw new ValueError("bad");
-        })(),
-      ),
+      loop.runUntilComplete(fail(1, new ValueError("bad"))),
       (e) => e instanceof ValueError && e.message === "bad",
     );
     assert.equal(loop.time(), 26);
@@ -440,11 +410,11 @@ function* timersSameDeadline(): Coroutine<number[]> {
 describe("seed", () => {
   test("the same seed replays the same schedule", async () => {
     for (const seed of [1, 2, 42, 12345]) {
-      const a = await run(racy(6, 4), { clock: "virtual", seed });
-      const b = await run(racy(6, 4), { clock: "virtual", seed });
+      const a = await vrun(racy(6, 4), seed);
+      const b = await vrun(racy(6, 4), seed);
       assert.deepEqual(a, b, `seed ${seed}`);
-      const ta = await run(timersSameDeadline, { clock: "virtual", seed });
-      const tb = await run(timersSameDeadline, { clock: "virtual", seed });
+      const ta = await vrun(timersSameDeadline, seed);
+      const tb = await vrun(timersSameDeadline, seed);
       assert.deepEqual(ta, tb, `seed ${seed} (timers)`);
     }
   });
@@ -453,7 +423,7 @@ describe("seed", () => {
     const schedules = new Set<string>();
     const timerOrders = new Set<string>();
     for (let seed = 1; seed <= 12; seed++) {
-      const s = await run(racy(6, 4), { clock: "virtual", seed });
+      const s = await vrun(racy(6, 4), seed);
       assert.equal(s.length, 24);
       // each task's own rounds stay in order
       for (let i = 0; i < 6; i++) {
@@ -463,7 +433,7 @@ describe("seed", () => {
         );
       }
       schedules.add(JSON.stringify(s));
-      const t = await run(timersSameDeadline, { clock: "virtual", seed });
+      const t = await vrun(timersSameDeadline, seed);
       assert.deepEqual([...t].sort(), [0, 1, 2, 3, 4, 5, 6, 7]);
       timerOrders.add(JSON.stringify(t));
     }

@@ -5,26 +5,17 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import {
-  run,
   sleep,
   asyncWith,
   createTask,
   currentTask,
-  getRunningLoop,
   CancelledError,
   ValueError,
   type AsyncContextManager,
   type Coroutine,
   type Exit,
 } from "../src/index.js";
-
-type Log = unknown[][];
-
-class KeyError extends Error {
-  override name = "KeyError";
-}
-
-const now = (): number => getRunningLoop().time();
+import { now, scenario as runScenario, cancelAfter, KeyError, type Log } from "./helpers.js";
 
 class CM implements AsyncContextManager<string> {
   exits: Exit[] = [];
@@ -49,22 +40,8 @@ class CM implements AsyncContextManager<string> {
   }
 }
 
-async function scenario(f: (log: Log) => Coroutine<unknown>): Promise<Log> {
-  const log: Log = [];
-  await run(
-    function* () {
-      try {
-        const r = yield* f(log);
-        log.push(["result", r]);
-      } catch (e) {
-        log.push(["raised", (e as Error).name, (e as Error).message]);
-      }
-      log.push(["end", now()]);
-    },
-    { clock: "virtual" },
-  );
-  return log;
-}
+/** Python's `scenario()` of context.py: its end line is `["end", time]`. */
+const scenario = (f: (log: Log) => Coroutine<unknown>): Promise<Log> => runScenario(f, { tasks: false });
 
 describe("asyncWith", () => {
   test("aenter's value goes to the body; aexit gets { failed: false }; the body's value is returned", async () => {
@@ -124,68 +101,66 @@ describe("asyncWith", () => {
     ]);
   });
 
-  test("aexit returning undefined or false does not suppress", async () => {
-    for (const suppress of [undefined, false]) {
-      const log = await scenario(function* (log) {
-        yield* asyncWith(new CM(log, { suppress }), function* () {
-          throw new ValueError("not suppressed");
-        });
-      });
-      assert.deepEqual(log, [
+  // Each case: asyncWith(new CM(log, opts), body) as the whole scenario.
+  const cases: { name: string; opts: ConstructorParameters<typeof CM>[1][]; body: (log: Log) => Coroutine<void>; expected: Log }[] = [
+    {
+      name: "aexit returning undefined or false does not suppress",
+      opts: [{ suppress: undefined }, { suppress: false }],
+      body: function* () {
+        throw new ValueError("not suppressed");
+      },
+      expected: [
         ["aenter", 0],
         ["aexit", 1, "ValueError"],
         ["raised", "ValueError", "not suppressed"],
         ["end", 2],
-      ]);
-    }
-  });
-
-  test("an error in aexit replaces the body's", async () => {
-    const log = await scenario(function* (log) {
-      yield* asyncWith(new CM(log, { exitError: new KeyError("exit") }), function* () {
+      ],
+    },
+    {
+      name: "an error in aexit replaces the body's",
+      opts: [{ exitError: new KeyError("exit") }],
+      body: function* () {
         throw new ValueError("body");
-      });
-    });
-    assert.deepEqual(log, [
-      ["aenter", 0],
-      ["aexit", 1, "ValueError"],
-      ["raised", "KeyError", "exit"],
-      ["end", 2],
-    ]);
-  });
-
-  test("an error in aenter: neither the body nor aexit runs", async () => {
-    const log = await scenario(function* (log) {
-      yield* asyncWith(new CM(log, { enterError: new TypeError("enter") }), function* () {
+      },
+      expected: [
+        ["aenter", 0],
+        ["aexit", 1, "ValueError"],
+        ["raised", "KeyError", "exit"],
+        ["end", 2],
+      ],
+    },
+    {
+      name: "an error in aenter: neither the body nor aexit runs",
+      opts: [{ enterError: new TypeError("enter") }],
+      body: function* (log) {
         log.push(["body not run"]);
-      });
+      },
+      expected: [
+        ["aenter", 0],
+        ["raised", "TypeError", "enter"],
+        ["end", 1],
+      ],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      for (const opts of c.opts) {
+        const log = await scenario(function* (log) {
+          yield* asyncWith(new CM(log, opts), () => c.body(log));
+        });
+        assert.deepEqual(log, c.expected);
+      }
     });
-    assert.deepEqual(log, [
-      ["aenter", 0],
-      ["raised", "TypeError", "enter"],
-      ["end", 1],
-    ]);
-  });
+  }
 
   test("cancelled in the body: aexit gets the CancelledError and may await; the task ends cancelled", async () => {
     const log = await scenario(function* (log) {
       const cm = new CM(log);
-      const t = createTask(
-        (function* () {
-          yield* asyncWith(cm, function* () {
-            log.push(["body", now()]);
-            yield* sleep(100);
-          });
-        })(),
-      );
-      yield* sleep(5);
-      t.cancel();
-      try {
-        yield* t;
-      } catch (e) {
-        if (!(e instanceof CancelledError)) throw e;
-        log.push(["task-cancelled", now(), t.cancelled()]);
-      }
+      const body = asyncWith(cm, function* () {
+        log.push(["body", now()]);
+        yield* sleep(100);
+      });
+      yield* cancelAfter(5, body, (_e, t) => log.push(["task-cancelled", now(), t.cancelled()]));
       assert.ok(cm.exits[0]!.failed && cm.exits[0]!.error instanceof CancelledError);
     });
     assert.deepEqual(log, [

@@ -3,10 +3,8 @@
 // (run: PYENV_VERSION=3.13.0 python3 test/python/coroutines.py).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, sleep, createTask, isCoroutine, getRunningLoop, type Coroutine } from "../src/index.js";
-
-const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
-const now = () => getRunningLoop().time();
+import { sleep, createTask, isCoroutine, getRunningLoop, type Coroutine } from "../src/index.js";
+import { vrun, now, fail } from "./helpers.js";
 
 test("isCoroutine: a generator object is one; its function, futures, tasks, promises and plain values are not", async () => {
   let ev: unknown[] = [];
@@ -138,13 +136,9 @@ test("an error thrown deep in nested coroutines reaches the awaiter as the same 
   const ev: unknown[] = [];
   await vrun(function* () {
     const err = new Error("deep");
-    function* deep(): Coroutine<never> {
-      yield* sleep(2);
-      throw err;
-    }
     function* middle(): Coroutine<never> {
       try {
-        return yield* deep();
+        return yield* fail(2, err);
       } finally {
         ev.push("middle finally");
       }

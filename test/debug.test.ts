@@ -9,7 +9,6 @@
  */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { format } from "node:util";
 import {
   run,
   sleep,
@@ -17,17 +16,14 @@ import {
   createTask,
   currentTask,
   getRunningLoop,
-  fromPromise,
   timeout,
   taskGroup,
-  CancelledError,
   TimeoutError,
   ExceptionGroup,
   ValueError,
   type Coroutine,
 } from "../src/index.js";
-
-const isCancel = (e: unknown): e is CancelledError => e instanceof CancelledError;
+import { isCancel, fail, sleepWithCleanup, collectGarbage, consoleInto } from "./helpers.js";
 
 /** Runs `main` with every report collected: exception-handler contexts and console output, as text. */
 let currentReports: string[] = [];
@@ -39,11 +35,8 @@ async function withReports<T>(
 ): Promise<{ value: T; reports: string[] }> {
   const reports: string[] = [];
   currentReports = reports;
-  const methods = ["error", "warn", "log", "info", "debug"] as const;
-  const saved = methods.map((m) => console[m]);
-  for (const m of methods) console[m] = (...args: unknown[]) => void reports.push(format(...args));
-  try {
-    const value = await run(function* () {
+  const value = await consoleInto(reports, () =>
+    run(function* () {
       getRunningLoop().setExceptionHandler((_loop, ctx) => {
         const parts: string[] = [];
         for (const [k, v] of Object.entries(ctx)) {
@@ -54,11 +47,9 @@ async function withReports<T>(
         reports.push(parts.join("\n"));
       });
       return yield* main();
-    }, options);
-    return { value, reports };
-  } finally {
-    methods.forEach((m, i) => (console[m] = saved[i]!));
-  }
+    }, options),
+  );
+  return { value, reports };
 }
 
 function busyWait(ms: number): void {
@@ -111,8 +102,6 @@ describe("debug mode: slow steps", () => {
 describe("an exception nobody retrieved", () => {
   // CPython: "Task exception was never retrieved", with the task and (debug) source_traceback.
   test("is reported when its task is collected, with the task's name and (debug) where it was created", async () => {
-    const gc = (globalThis as { gc?: () => void }).gc;
-    assert.ok(gc, "run the tests with node --expose-gc");
     const { value, reports } = await withReports(
       function* () {
         (() => {
@@ -125,11 +114,8 @@ describe("an exception nobody retrieved", () => {
           );
         })();
         yield* sleep(1);
-        for (let i = 0; i < 20 && !reportsSoFar().some((r) => /never retrieved/.test(r)); i++) {
-          gc();
-          // let the host run FinalizationRegistry callbacks (the clock waits for the promise)
-          yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
-        }
+        // the clock waits for the host while the FinalizationRegistry callbacks run
+        yield* collectGarbage(20, () => reportsSoFar().some((r) => /never retrieved/.test(r)));
         return "done";
       },
       { debug: true, clock: "virtual" },
@@ -208,16 +194,7 @@ describe("debug mode: swallowed cancellation", () => {
       function* () {
         const outcomes: unknown[] = [];
         // 1. cleanup that awaits in finally, then the CancelledError goes on
-        const cleanup = createTask(
-          (function* () {
-            try {
-              yield* sleep(100);
-            } finally {
-              yield* sleep(5);
-            }
-          })(),
-          { name: "cleanup-then-rethrow" },
-        );
+        const cleanup = createTask(sleepWithCleanup(100, 5), { name: "cleanup-then-rethrow" });
         // 2. handled on purpose: uncancel(), then go on
         const handled = createTask(
           (function* () {
@@ -244,11 +221,7 @@ describe("debug mode: swallowed cancellation", () => {
         // 3. a timeout whose body cleans up with an await
         try {
           yield* timeout(10, function* () {
-            try {
-              yield* sleep(100);
-            } finally {
-              yield* sleep(3);
-            }
+            yield* sleepWithCleanup(100, 3);
           });
         } catch (e) {
           outcomes.push(["timeout", e instanceof TimeoutError]);
@@ -256,27 +229,9 @@ describe("debug mode: swallowed cancellation", () => {
         // 4. a TaskGroup aborting its body and a sibling, both cleaning up with awaits
         try {
           yield* taskGroup(function* (tg) {
-            tg.createTask(
-              (function* () {
-                yield* sleep(2);
-                throw new ValueError("boom");
-              })(),
-            );
-            tg.createTask(
-              (function* () {
-                try {
-                  yield* sleep(100);
-                } finally {
-                  yield* sleep(4);
-                }
-              })(),
-              { name: "group-sibling" },
-            );
-            try {
-              yield* sleep(100);
-            } finally {
-              yield* sleep(1);
-            }
+            tg.createTask(fail(2, new ValueError("boom")));
+            tg.createTask(sleepWithCleanup(100, 4), { name: "group-sibling" });
+            yield* sleepWithCleanup(100, 1);
           });
         } catch (e) {
           outcomes.push(["group", e instanceof ExceptionGroup]);

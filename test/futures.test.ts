@@ -4,7 +4,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  run,
   sleep,
   createTask,
   fromPromise,
@@ -14,13 +13,7 @@ import {
   InvalidStateError,
   type Coroutine,
 } from "../src/index.js";
-
-const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
-
-/** A coroutine that sleeps `ms` and returns `value` (what `sleep` returns need not be a coroutine). */
-function* later<T>(ms: number, value: T): Coroutine<T> {
-  return yield* sleep(ms, value);
-}
+import { vrun, later, fail, realDelay } from "./helpers.js";
 
 test("result(), exception() and the states of a future that succeeds", async () => {
   const ev: unknown[] = [];
@@ -314,12 +307,7 @@ test("Future and Task are PromiseLike: plain async code awaits their results", a
     const loop = getRunningLoop();
     const f = loop.createFuture<string>();
     const ok = createTask(later(10, "task value"));
-    const bad = createTask(
-      (function* (): Coroutine<never> {
-        yield* sleep(20);
-        throw new TypeError("task failed");
-      })(),
-    );
+    const bad = createTask(fail(20, new TypeError("task failed")));
     const cancelled = createTask(later(1000, "never"));
     fromAsync = (async () => {
       const out: unknown[] = [];
@@ -364,11 +352,7 @@ test("a task that is already done can be awaited by plain async code after run()
   const err = new Error("late");
   await vrun(function* () {
     const ok = createTask(later(1, 5));
-    const bad = createTask(
-      (function* (): Coroutine<number> {
-        throw err;
-      })(),
-    );
+    const bad = createTask(fail(0, err));
     yield* sleep(2);
     t = ok;
     failed = bad;
@@ -386,11 +370,7 @@ test("a task nobody awaits never causes an unhandledRejection", async () => {
       const loop = getRunningLoop();
       // The never-retrieved exceptions may be reported: keep them off stderr.
       loop.setExceptionHandler(() => {});
-      createTask(
-        (function* (): Coroutine<never> {
-          throw new Error("nobody looks at me");
-        })(),
-      );
+      createTask(fail(0, new Error("nobody looks at me")));
       const f = loop.createFuture<void>();
       f.setException(new Error("nor at me"));
       const c = createTask(later(100, 0));
@@ -398,7 +378,7 @@ test("a task nobody awaits never causes an unhandledRejection", async () => {
       c.cancel();
       yield* sleep(1);
       // let the host run its microtasks and macrotasks while the loop is still alive
-      yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
+      yield* fromPromise(realDelay(5));
     });
     for (let i = 0; i < 5; i++) {
       (globalThis as { gc?: () => void }).gc?.();

@@ -5,38 +5,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  run,
   sleep,
   gather,
   createTask,
-  fromPromise,
   getRunningLoop,
   newEventLoop,
   setEventLoop,
   CancelledError,
   type Coroutine,
+  type Future,
 } from "../src/index.js";
-
-const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
-const now = () => getRunningLoop().time();
-
-/** Sleeps `d` ms and returns `v`, logging its end or its cancellation to `ev`. */
-function* later<T>(d: number, v: T, ev?: unknown[], name?: string): Coroutine<T> {
-  try {
-    yield* sleep(d);
-  } catch (e) {
-    if (e instanceof CancelledError) ev?.push([`${name} cancelled`, e.message, now()]);
-    throw e;
-  }
-  ev?.push([`${name} done`, now()]);
-  return v;
-}
-
-function* fail(d: number, err: unknown, ev?: unknown[], name?: string): Coroutine<never> {
-  yield* sleep(d);
-  ev?.push([`${name} raises`, now()]);
-  throw err;
-}
+import { vrun, now, later, fail, catching, collectGarbage, errName } from "./helpers.js";
 
 test("results come in argument order, typed, whatever the completion order", async () => {
   let ev: unknown[] = [];
@@ -99,12 +78,7 @@ test("cancelling the task that awaits a gather cancels every child, then the tas
     );
     yield* sleep(10);
     t.cancel("stop");
-    try {
-      yield* t;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["main", t.cancelled(), now()]);
-    }
+    yield* catching(CancelledError, t, () => ev.push(["main", t.cancelled(), now()]));
   });
   assert.deepEqual(ev, [
     ["a cancelled", "stop", 10],
@@ -122,13 +96,8 @@ test("cancel() on the gather future cancels the pending children; awaiting it th
     const g = gather(doneChild, a, later(200, 2, ev, "b"));
     yield* sleep(10);
     ev.push(["cancel", g.cancel("m"), g.done()]);
-    try {
-      yield* g;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      // CPython: the gather future ends with the CancelledError as its *exception*, so cancelled() is false.
-      ev.push(["await gather", e.message, g.done(), g.cancelled(), now()]);
-    }
+    // CPython: the gather future ends with the CancelledError as its *exception*, so cancelled() is false.
+    yield* catching(CancelledError, g, (e) => ev.push(["await gather", e.message, g.done(), g.cancelled(), now()]));
     ev.push(["cancel again", g.cancel()]);
     ev.push(["children", doneChild.cancelled(), a.cancelled()]);
   });
@@ -142,30 +111,28 @@ test("cancel() on the gather future cancels the pending children; awaiting it th
   ]);
 });
 
+/** Awaits `g`, logging `["returned", value]` or `["raised CancelledError", message, ...more(error)]`. */
+function* awaitLogging(ev: unknown[], g: Future<unknown>, more: () => unknown[] = () => []): Coroutine<void> {
+  try {
+    ev.push(["returned", yield* g]);
+  } catch (e) {
+    assert.ok(e instanceof CancelledError);
+    ev.push(["raised CancelledError", e.message, ...more()]);
+  }
+}
+
 test("cancelling a gather with returnExceptions still throws CancelledError", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
     const g = gather(later(100, 1, ev, "a"), { returnExceptions: true });
     yield* sleep(10);
     g.cancel();
-    try {
-      const r = yield* g;
-      ev.push(["returned", r]);
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["raised CancelledError", e.message]);
-    }
+    yield* awaitLogging(ev, g);
     // with a message: CPython raises the CancelledError the last child ended with, message kept
     const g2 = gather(later(100, 1, ev, "b"), later(50, 2, ev, "c"), { returnExceptions: true });
     yield* sleep(10);
     g2.cancel("m");
-    try {
-      const r = yield* g2;
-      ev.push(["returned", r]);
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["raised CancelledError", e.message, g2.cancelled(), now()]);
-    }
+    yield* awaitLogging(ev, g2, () => [g2.cancelled(), now()]);
   });
   assert.deepEqual(ev, [
     ["a cancelled", "", 10],
@@ -188,19 +155,9 @@ test("a child cancelled by someone else: the gather throws CancelledError, the o
         a.cancel("child msg");
       })(),
     );
-    try {
-      yield* g;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push([
-        "gather raised CancelledError",
-        e.message,
-        now(),
-        g.cancelled(),
-        (g.exception() as Error).name,
-        b.done(),
-      ]);
-    }
+    yield* catching(CancelledError, g, (e) =>
+      ev.push(["gather raised CancelledError", e.message, now(), g.cancelled(), errName(g.exception()), b.done()]),
+    );
     yield* b;
     ev.push(["b still finished", b.result(), now()]);
   });
@@ -241,13 +198,7 @@ test("a child that swallows the gather's cancellation and returns: the gather st
     const g = gather(swallower());
     yield* sleep(10);
     ev.push(["cancel", g.cancel("q")]);
-    try {
-      const r = yield* g;
-      ev.push(["returned", r]);
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["raised CancelledError", e.message, now()]);
-    }
+    yield* awaitLogging(ev, g, () => [now()]);
   });
   // '' in CPython too: the message comes from the last child, which was not cancelled.
   assert.deepEqual(ev, [
@@ -364,8 +315,6 @@ test("cancel() after the gather already failed returns false and leaves the othe
 });
 
 test("the exceptions of the children after the first are marked retrieved: nothing is reported", async () => {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  assert.ok(gc, "run node with --expose-gc");
   const reports: unknown[] = [];
   let first = "";
   await vrun(function* () {
@@ -376,10 +325,7 @@ test("the exceptions of the children after the first are marked retrieved: nothi
       first = (e as Error).message;
     }
     yield* sleep(5);
-    for (let i = 0; i < 5; i++) {
-      gc();
-      yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
-    }
+    yield* collectGarbage(5);
   });
   assert.deepEqual([first, reports], ["one", []]);
 });

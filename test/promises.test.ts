@@ -12,82 +12,69 @@ import {
   fromPromise,
   isFuture,
   createTask,
-  getRunningLoop,
   timeout,
-  CancelledError,
   TimeoutError,
   ValueError,
   type Coroutine,
 } from "../src/index.js";
+import { vrun, now, settle, realDelay } from "./helpers.js";
 
-const now = (): number => getRunningLoop().time();
-const realDelay = <T>(ms: number, value?: T): Promise<T | undefined> =>
-  new Promise((resolve) => setTimeout(() => resolve(value), ms));
+/** A promise that settles only when `s` aborts: it rejects with the signal's reason. */
+const untilAborted = <T>(s: AbortSignal): Promise<T> =>
+  new Promise<T>((_, reject) => s.addEventListener("abort", () => reject(s.reason)));
 
 describe("fromPromise adopts a promise", () => {
   test("its value", async () => {
-    const v = await run(
-      function* () {
-        const f = fromPromise(realDelay(5, 5));
-        assert.equal(isFuture(f), true);
-        assert.equal(f.done(), false);
-        return yield* f;
-      },
-      { clock: "virtual" },
-    );
+    const v = await vrun(function* () {
+      const f = fromPromise(realDelay(5, 5));
+      assert.equal(isFuture(f), true);
+      assert.equal(f.done(), false);
+      return yield* f;
+    });
     assert.equal(v, 5);
   });
 
   test("its rejection, the same error object", async () => {
     const err = new ValueError("rejected");
-    await run(
-      function* () {
-        try {
-          yield* fromPromise(Promise.reject(err));
-          assert.fail("no error");
-        } catch (e) {
-          assert.equal(e, err);
-        }
-      },
-      { clock: "virtual" },
-    );
+    await vrun(function* () {
+      try {
+        yield* fromPromise(Promise.reject(err));
+        assert.fail("no error");
+      } catch (e) {
+        assert.equal(e, err);
+      }
+    });
   });
 
   test("a non-promise is a TypeError", async () => {
-    await run(
-      function* () {
-        assert.throws(() => fromPromise(42 as never), TypeError);
-        assert.throws(() => fromPromise((() => 42) as never), TypeError);
-      },
-      { clock: "virtual" },
-    );
+    await vrun(function* () {
+      assert.throws(() => fromPromise(42 as never), TypeError);
+      assert.throws(() => fromPromise((() => 42) as never), TypeError);
+    });
   });
 });
 
 describe("fromPromise's AbortSignal", () => {
   test("the function form is called at once with a live signal; cancel() aborts it synchronously", async () => {
-    const log = await run(
-      function* () {
-        const log: unknown[] = [];
-        let signal!: AbortSignal;
-        let calls = 0;
-        const f = fromPromise<string>((s) => {
-          calls++;
-          signal = s;
-          return new Promise<string>((_, reject) => s.addEventListener("abort", () => reject(s.reason)));
-        });
-        log.push(["called", calls, signal instanceof AbortSignal, signal.aborted]);
-        assert.equal(f.cancel("stop"), true);
-        log.push(["aborted-synchronously", signal.aborted, f.cancelled()]);
-        try {
-          yield* f;
-        } catch (e) {
-          log.push(["await", (e as Error).name, (e as Error).message]);
-        }
-        return log;
-      },
-      { clock: "virtual" },
-    );
+    const log = await vrun(function* () {
+      const log: unknown[] = [];
+      let signal!: AbortSignal;
+      let calls = 0;
+      const f = fromPromise<string>((s) => {
+        calls++;
+        signal = s;
+        return untilAborted<string>(s);
+      });
+      log.push(["called", calls, signal instanceof AbortSignal, signal.aborted]);
+      assert.equal(f.cancel("stop"), true);
+      log.push(["aborted-synchronously", signal.aborted, f.cancelled()]);
+      try {
+        yield* f;
+      } catch (e) {
+        log.push(["await", (e as Error).name, (e as Error).message]);
+      }
+      return log;
+    });
     assert.deepEqual(log, [
       ["called", 1, true, false],
       ["aborted-synchronously", true, true],
@@ -96,47 +83,36 @@ describe("fromPromise's AbortSignal", () => {
   });
 
   test("cancelling the task that awaits it aborts the signal synchronously", async () => {
-    await run(
-      function* () {
-        let signal!: AbortSignal;
-        const t = createTask(
-          (function* () {
-            return yield* fromPromise<void>((s) => {
-              signal = s;
-              return new Promise<void>((_, reject) => s.addEventListener("abort", () => reject(s.reason)));
-            });
-          })(),
-        );
-        yield* sleep(0);
-        assert.equal(signal.aborted, false);
-        t.cancel();
-        assert.equal(signal.aborted, true);
-        try {
-          yield* t;
-          assert.fail("not cancelled");
-        } catch (e) {
-          assert.ok(e instanceof CancelledError);
-        }
-        assert.equal(t.cancelled(), true);
-      },
-      { clock: "virtual" },
-    );
+    await vrun(function* () {
+      let signal!: AbortSignal;
+      const t = createTask(
+        (function* () {
+          return yield* fromPromise<void>((s) => {
+            signal = s;
+            return untilAborted<void>(s);
+          });
+        })(),
+      );
+      yield* sleep(0);
+      assert.equal(signal.aborted, false);
+      t.cancel();
+      assert.equal(signal.aborted, true);
+      yield* settle(t);
+      assert.equal(t.cancelled(), true);
+    });
   });
 
   test("a promise that settles after the future was cancelled changes nothing", async () => {
-    await run(
-      function* () {
-        const f = fromPromise(() => realDelay(5, "late"));
-        f.cancel();
-        yield* fromPromise(realDelay(20)); // let the first promise settle
-        assert.equal(f.cancelled(), true);
-        const g = fromPromise(() => realDelay(5).then(() => Promise.reject(new ValueError("late"))));
-        g.cancel();
-        yield* fromPromise(realDelay(20));
-        assert.equal(g.cancelled(), true);
-      },
-      { clock: "virtual" },
-    );
+    await vrun(function* () {
+      const f = fromPromise(() => realDelay(5, "late"));
+      f.cancel();
+      yield* fromPromise(realDelay(20)); // let the first promise settle
+      assert.equal(f.cancelled(), true);
+      const g = fromPromise(() => realDelay(5).then(() => Promise.reject(new ValueError("late"))));
+      g.cancel();
+      yield* fromPromise(realDelay(20));
+      assert.equal(g.cancelled(), true);
+    });
   });
 
   test("a timeout around an adopted promise aborts it (real clock: a pending promise holds the virtual one)", async () => {
@@ -148,7 +124,7 @@ describe("fromPromise's AbortSignal", () => {
           yield* timeout(10, function* () {
             yield* fromPromise<void>((s) => {
               signal = s;
-              return new Promise<void>((_, reject) => s.addEventListener("abort", () => reject(s.reason)));
+              return untilAborted<void>(s);
             });
           });
         } catch (e) {
@@ -164,25 +140,22 @@ describe("fromPromise's AbortSignal", () => {
 
 describe("fromPromise and the virtual clock", () => {
   test("time does not jump past an outstanding promise", async () => {
-    const log = await run(
-      function* () {
-        const log: unknown[][] = [];
-        function* a(): Coroutine<void> {
-          yield* sleep(1000);
-          log.push(["A", now()]);
-        }
-        function* b(): Coroutine<void> {
-          const v = yield* fromPromise(realDelay(30, "x"));
-          log.push(["B", v, now()]);
-        }
-        const ta = createTask(a());
-        const tb = createTask(b());
-        yield* ta;
-        yield* tb;
-        return log;
-      },
-      { clock: "virtual" },
-    );
+    const log = await vrun(function* () {
+      const log: unknown[][] = [];
+      function* a(): Coroutine<void> {
+        yield* sleep(1000);
+        log.push(["A", now()]);
+      }
+      function* b(): Coroutine<void> {
+        const v = yield* fromPromise(realDelay(30, "x"));
+        log.push(["B", v, now()]);
+      }
+      const ta = createTask(a());
+      const tb = createTask(b());
+      yield* ta;
+      yield* tb;
+      return log;
+    });
     assert.deepEqual(log, [
       ["B", "x", 0],
       ["A", 1000],
@@ -190,24 +163,21 @@ describe("fromPromise and the virtual clock", () => {
   });
 
   test("a chain of promises is waited for too, then the clock jumps again exactly", async () => {
-    const log = await run(
-      function* () {
-        const log: unknown[][] = [];
-        const t = createTask(
-          (function* () {
-            yield* sleep(50);
-            log.push(["timer", now()]);
-          })(),
-        );
-        const p = realDelay(10).then(() => realDelay(10)).then(() => "chained");
-        log.push(["promise", yield* fromPromise(p), now()]);
-        yield* t;
-        yield* sleep(7);
-        log.push(["after", now()]);
-        return log;
-      },
-      { clock: "virtual" },
-    );
+    const log = await vrun(function* () {
+      const log: unknown[][] = [];
+      const t = createTask(
+        (function* () {
+          yield* sleep(50);
+          log.push(["timer", now()]);
+        })(),
+      );
+      const p = realDelay(10).then(() => realDelay(10)).then(() => "chained");
+      log.push(["promise", yield* fromPromise(p), now()]);
+      yield* t;
+      yield* sleep(7);
+      log.push(["after", now()]);
+      return log;
+    });
     assert.deepEqual(log, [
       ["promise", "chained", 0],
       ["timer", 50],
@@ -224,19 +194,16 @@ describe("fromPromise: a promise that never settles", () => {
     // holding the host, Node exits with it unsettled. Suggested: while a host callback is
     // outstanding, keep the clock still but wait at most the real delay to the next timer, then jump
     // to it (a promise that settles sooner still sees the clock unmoved, as the tests above want).
-    const r = await run(
-      function* () {
-        try {
-          yield* timeout(20, function* () {
-            yield* fromPromise(new Promise<never>(() => {}));
-          });
-          return ["no timeout"];
-        } catch (e) {
-          return [e instanceof TimeoutError, now()];
-        }
-      },
-      { clock: "virtual" },
-    );
+    const r = await vrun(function* () {
+      try {
+        yield* timeout(20, function* () {
+          yield* fromPromise(new Promise<never>(() => {}));
+        });
+        return ["no timeout"];
+      } catch (e) {
+        return [e instanceof TimeoutError, now()];
+      }
+    });
     assert.deepEqual(r, [true, 20]);
   });
 });

@@ -21,13 +21,7 @@ import {
   type Coroutine,
   type Task,
 } from "../src/index.js";
-
-const now = (): number => getRunningLoop().time();
-const isCancel = (e: unknown): e is CancelledError => e instanceof CancelledError;
-
-class KeyError extends Error {
-  override name = "KeyError";
-}
+import { vrun, now, isCancel, KeyError, fail, onCancel, sleepLogCancel } from "./helpers.js";
 
 describe("run()", () => {
   test("returns main's value; takes a coroutine object or a function returning one", async () => {
@@ -42,13 +36,7 @@ describe("run()", () => {
   test("main's exception rejects the promise with the same object", async () => {
     const err = new ValueError("main failed");
     await assert.rejects(
-      run(
-        function* () {
-          yield* sleep(1);
-          throw err;
-        },
-        { clock: "virtual" },
-      ),
+      vrun(() => fail(1, err)),
       (e) => e === err,
     );
   });
@@ -79,31 +67,28 @@ describe("run()", () => {
 
   test("inside a running loop: RuntimeError at once, the coroutine does not run", async () => {
     const log: unknown[] = [];
-    await run(
-      function* () {
-        function* inner(): Coroutine<void> {
-          log.push("inner ran");
-        }
-        assert.throws(() => run(inner(), { clock: "virtual" }), RuntimeError);
-        const r = new Runner({ clock: "virtual" });
-        let p: Promise<unknown> | undefined;
+    await vrun(function* () {
+      function* inner(): Coroutine<void> {
+        log.push("inner ran");
+      }
+      assert.throws(() => run(inner(), { clock: "virtual" }), RuntimeError);
+      const r = new Runner({ clock: "virtual" });
+      let p: Promise<unknown> | undefined;
+      try {
+        p = r.run(inner());
+      } catch (e) {
+        log.push(["Runner.run", (e as Error).name]);
+      }
+      if (p !== undefined) {
+        // a rejected promise instead of a synchronous throw is accepted for Runner.run
         try {
-          p = r.run(inner());
+          yield* fromPromise(p);
         } catch (e) {
           log.push(["Runner.run", (e as Error).name]);
         }
-        if (p !== undefined) {
-          // a rejected promise instead of a synchronous throw is accepted for Runner.run
-          try {
-            yield* fromPromise(p);
-          } catch (e) {
-            log.push(["Runner.run", (e as Error).name]);
-          }
-        }
-        yield* sleep(1);
-      },
-      { clock: "virtual" },
-    );
+      }
+      yield* sleep(1);
+    });
     assert.deepEqual(log, [["Runner.run", "RuntimeError"]]);
   });
 
@@ -111,17 +96,13 @@ describe("run()", () => {
     const log: unknown[][] = [];
     let loop!: EventLoop;
     const tasks: Task<unknown>[] = [];
-    function* leftover(n: string, cleanup: number): Coroutine<void> {
-      try {
-        yield* sleep(1000);
-      } catch (e) {
-        if (!isCancel(e)) throw e;
+    const leftover = (n: string, cleanup: number) =>
+      onCancel(function* (e) {
         log.push([n, "cancelled", now()]);
         yield* sleep(cleanup);
         log.push([n, "cleanup-done", now()]);
         throw e;
-      }
-    }
+      }, 1000);
     const r = await run(
       function* () {
         tasks.push(createTask(leftover("a", 3)), createTask(leftover("b", 1)));
@@ -155,22 +136,19 @@ describe("run()", () => {
 
   test("allTasks() at the end of main holds only main; leftovers were all done afterwards", async () => {
     const tasks: Task<unknown>[] = [];
-    await run(
-      function* () {
-        for (let i = 0; i < 5; i++) {
-          tasks.push(
-            createTask(
-              (function* () {
-                yield* sleep(100 * i);
-              })(),
-            ),
-          );
-        }
-        yield* sleep(150);
-        assert.equal(allTasks().size, 4); // main + the three sleeping past 150
-      },
-      { clock: "virtual" },
-    );
+    await vrun(function* () {
+      for (let i = 0; i < 5; i++) {
+        tasks.push(
+          createTask(
+            (function* () {
+              yield* sleep(100 * i);
+            })(),
+          ),
+        );
+      }
+      yield* sleep(150);
+      assert.equal(allTasks().size, 4); // main + the three sleeping past 150
+    });
     assert.deepEqual(
       tasks.map((t) => [t.done(), t.cancelled()]),
       [
@@ -186,25 +164,17 @@ describe("run()", () => {
   test("main fails while a leftover needs an awaiting cleanup: the leftover is cancelled and awaited first", async () => {
     const log: unknown[][] = [];
     await assert.rejects(
-      run(
-        function* () {
-          createTask(
-            (function* () {
-              try {
-                yield* sleep(1000);
-              } catch (e) {
-                if (!isCancel(e)) throw e;
-                yield* sleep(3);
-                log.push(["leftover-cleanup-done", now()]);
-                throw e;
-              }
-            })(),
-          );
-          yield* sleep(10);
-          throw new ValueError("main failed");
-        },
-        { clock: "virtual" },
-      ).catch((e: unknown) => {
+      vrun(function* () {
+        createTask(
+          onCancel(function* (e) {
+            yield* sleep(3);
+            log.push(["leftover-cleanup-done", now()]);
+            throw e;
+          }, 1000),
+        );
+        yield* sleep(10);
+        throw new ValueError("main failed");
+      }).catch((e: unknown) => {
         log.push(["run-raised", (e as Error).message]);
         throw e;
       }),
@@ -218,26 +188,16 @@ describe("run()", () => {
 
   test("a leftover that fails while being cancelled goes to the exception handler", async () => {
     const ctxs: Record<string, unknown>[] = [];
-    await run(
-      function* () {
-        getRunningLoop().setExceptionHandler((_loop, ctx) => {
-          ctxs.push(ctx as Record<string, unknown>);
-        });
-        createTask(
-          (function* () {
-            try {
-              yield* sleep(1000);
-            } catch (e) {
-              if (isCancel(e)) throw new KeyError("on cancel");
-              throw e;
-            }
-          })(),
-          { name: "bad" },
-        );
-        yield* sleep(1);
-      },
-      { clock: "virtual" },
-    );
+    await vrun(function* () {
+      getRunningLoop().setExceptionHandler((_loop, ctx) => {
+        ctxs.push(ctx as Record<string, unknown>);
+      });
+      const bad = onCancel(function* () {
+        throw new KeyError("on cancel");
+      }, 1000);
+      createTask(bad, { name: "bad" });
+      yield* sleep(1);
+    });
     assert.deepEqual(
       ctxs.map((c) => [c.message, (c.exception as Error).name, (c.task as Task<unknown>).getName()]),
       [["unhandled exception during asyncio.run() shutdown", "KeyError", "bad"]],
@@ -246,38 +206,32 @@ describe("run()", () => {
 
   test("a leftover that swallows the cancellation still ends; run returns main's value", async () => {
     let stubborn!: Task<string>;
-    const r = await run(
-      function* () {
-        stubborn = createTask(
-          (function* () {
-            try {
-              yield* sleep(1000);
-            } catch (e) {
-              if (!isCancel(e)) throw e;
-              yield* sleep(2);
-              return "stubborn";
-            }
-            return "not cancelled";
-          })(),
-        );
-        yield* sleep(1);
-        return "ok";
-      },
-      { clock: "virtual" },
-    );
+    const r = await vrun(function* () {
+      stubborn = createTask(
+        (function* () {
+          try {
+            yield* sleep(1000);
+          } catch (e) {
+            if (!isCancel(e)) throw e;
+            yield* sleep(2);
+            return "stubborn";
+          }
+          return "not cancelled";
+        })(),
+      );
+      yield* sleep(1);
+      return "ok";
+    });
     assert.equal(r, "ok");
     assert.equal(stubborn.result(), "stubborn");
   });
 
   test("main cancelled: the promise rejects with CancelledError", async () => {
     await assert.rejects(
-      run(
-        function* () {
-          currentTask()!.cancel();
-          yield* sleep(1);
-        },
-        { clock: "virtual" },
-      ),
+      vrun(function* () {
+        currentTask()!.cancel();
+        yield* sleep(1);
+      }),
       CancelledError,
     );
   });
@@ -291,12 +245,9 @@ describe("run()", () => {
   });
 
   test("the running loop is gone after run", async () => {
-    await run(
-      function* () {
-        yield* sleep(1);
-      },
-      { clock: "virtual" },
-    );
+    await vrun(function* () {
+      yield* sleep(1);
+    });
     assert.throws(() => getRunningLoop(), RuntimeError);
   });
 });
@@ -304,17 +255,9 @@ describe("run()", () => {
 describe("Runner", () => {
   test("run twice on the same loop; tasks survive between runs; close cancels them and closes the loop", async () => {
     const rlog: unknown[][] = [];
-    function* background(): Coroutine<void> {
-      try {
-        yield* sleep(1000);
-      } catch (e) {
-        if (isCancel(e)) rlog.push(["bg-cancelled", now()]);
-        throw e;
-      }
-    }
     const r = new Runner({ clock: "virtual" });
     const a = await r.run(function* () {
-      createTask(background());
+      createTask(sleepLogCancel(rlog, "bg-cancelled", 1000));
       yield* sleep(10);
       return [now(), getRunningLoop()] as const;
     });
@@ -347,10 +290,7 @@ describe("Runner", () => {
   test("main's error propagates and the runner stays usable; time goes on", async () => {
     const r = new Runner({ clock: "virtual" });
     await assert.rejects(
-      r.run(function* () {
-        yield* sleep(1);
-        throw new ValueError("main failed");
-      }),
+      r.run(() => fail(1, new ValueError("main failed"))),
       (e) => e instanceof ValueError && e.message === "main failed",
     );
     const v = await r.run(function* () {

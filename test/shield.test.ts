@@ -3,30 +3,11 @@
 // (run: PYENV_VERSION=3.13.0 python3 test/python/shield.py). Delays are ms here, seconds in Python.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  run,
-  sleep,
-  shield,
-  createTask,
-  fromPromise,
-  getRunningLoop,
-  CancelledError,
-  type Coroutine,
-} from "../src/index.js";
+import { sleep, shield, createTask, getRunningLoop, CancelledError, type Coroutine } from "../src/index.js";
+import { vrun, now, later, fail, settle, catching, collectGarbage } from "./helpers.js";
 
-const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
-const now = () => getRunningLoop().time();
-
-function* work<T>(ev: unknown[], d: number, v: T): Coroutine<T> {
-  try {
-    yield* sleep(d);
-  } catch (e) {
-    if (e instanceof CancelledError) ev.push(["inner cancelled", now()]);
-    throw e;
-  }
-  ev.push(["inner done", now()]);
-  return v;
-}
+/** The shielded work: sleeps `d` and returns `v`, logging `["inner done", time]` or `["inner cancelled", time]`. */
+const work = <T>(ev: unknown[], d: number, v: T): Coroutine<T> => later(d, v, ev, "inner", false);
 
 test("cancelling the task awaiting shield(inner) does not cancel inner", async () => {
   const ev: unknown[] = [];
@@ -45,12 +26,7 @@ test("cancelling the task awaiting shield(inner) does not cancel inner", async (
     );
     yield* sleep(10);
     w.cancel("go away");
-    try {
-      yield* w;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["waiter task", w.cancelled()]);
-    }
+    yield* catching(CancelledError, w, () => ev.push(["waiter task", w.cancelled()]));
     ev.push(["main awaits inner", yield* inner, inner.cancelled(), now()]);
   });
   assert.deepEqual(ev, [
@@ -88,14 +64,9 @@ test("inner cancelled by someone else: the shield is cancelled too", async () =>
         inner.cancel("inner msg");
       })(),
     );
-    try {
-      yield* outer;
-    } catch (e) {
-      // CPython calls outer.cancel() without the inner's message, so it prints ''; the message is
-      // not pinned here.
-      assert.ok(e instanceof CancelledError);
-      ev.push(["outer raised CancelledError", outer.cancelled(), now()]);
-    }
+    // CPython calls outer.cancel() without the inner's message, so it prints ''; the message is
+    // not pinned here.
+    yield* catching(CancelledError, outer, () => ev.push(["outer raised CancelledError", outer.cancelled(), now()]));
   });
   assert.deepEqual(ev, [
     ["inner cancelled", 10],
@@ -107,15 +78,7 @@ test("the inner's exception passes through the shield as the same object", async
   const ev: unknown[] = [];
   await vrun(function* () {
     const err = new Error("inner failed");
-    function* bad(): Coroutine<never> {
-      yield* sleep(5);
-      throw err;
-    }
-    try {
-      yield* shield(bad());
-    } catch (e) {
-      ev.push(["same error", e === err, now()]);
-    }
+    yield* catching(Error, shield(fail(5, err)), (e) => ev.push(["same error", e === err, now()]));
   });
   assert.deepEqual(ev, [["same error", true, 5]]);
 });
@@ -130,12 +93,7 @@ test("a shielded coroutine becomes a task that runs to completion after its awai
     );
     yield* sleep(10);
     w.cancel();
-    try {
-      yield* w;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["waiter cancelled", now()]);
-    }
+    yield* catching(CancelledError, w, () => ev.push(["waiter cancelled", now()]));
     yield* sleep(100);
   });
   assert.deepEqual(ev, [
@@ -158,34 +116,21 @@ test("shield of a done future is done at once; results pass through", async () =
 });
 
 test("inner fails after its shield was cancelled: nobody retrieves the error, so it is reported (as CPython)", async () => {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  assert.ok(gc, "run node with --expose-gc");
   const reports: string[] = [];
   let t = -1;
   await vrun(function* () {
     getRunningLoop().setExceptionHandler((_l, ctx) => reports.push(String(ctx.message)));
-    function* bad(): Coroutine<never> {
-      yield* sleep(20);
-      throw new Error("nobody");
-    }
     const w = createTask(
       (function* (): Coroutine<void> {
-        yield* shield(bad());
+        yield* shield(fail(20, new Error("nobody")));
       })(),
     );
     yield* sleep(10);
     w.cancel();
-    try {
-      yield* w;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-    }
+    yield* settle(w);
     yield* sleep(20);
     t = now();
-    for (let i = 0; i < 20 && reports.length === 0; i++) {
-      gc();
-      yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
-    }
+    yield* collectGarbage(20, () => reports.length > 0);
   });
   // CPython: ['Task exception was never retrieved'] at 30
   assert.equal(t, 30);

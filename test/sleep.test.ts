@@ -3,19 +3,8 @@
 // (run: PYENV_VERSION=3.13.0 python3 test/python/sleep.py). Delays are ms here, seconds in Python.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  run,
-  sleep,
-  gather,
-  createTask,
-  getRunningLoop,
-  CancelledError,
-  ValueError,
-  type Coroutine,
-} from "../src/index.js";
-
-const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
-const now = () => getRunningLoop().time();
+import { sleep, gather, createTask, getRunningLoop, ValueError, type Coroutine } from "../src/index.js";
+import { vrun, now, cancelAfter, sleepLogCancel } from "./helpers.js";
 
 test("sleep(0) lets the other tasks run one step each", async () => {
   const ev: unknown[] = [];
@@ -144,24 +133,7 @@ test("the virtual clock advances exactly; equal deadlines wake in scheduling ord
 test("cancelling a sleeping task: CancelledError at the sleep, and its timer no longer holds the clock", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    const t = createTask(
-      (function* (): Coroutine<void> {
-        try {
-          yield* sleep(10_000);
-        } catch (e) {
-          assert.ok(e instanceof CancelledError);
-          ev.push(["sleeper cancelled", now()]);
-          throw e;
-        }
-      })(),
-    );
-    yield* sleep(100);
-    t.cancel();
-    try {
-      yield* t;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-    }
+    yield* cancelAfter(100, sleepLogCancel(ev, "sleeper cancelled", 10_000), () => {});
     ev.push(["main", now()]);
     yield* sleep(5);
     ev.push(["main", now()]);

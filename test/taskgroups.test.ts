@@ -7,7 +7,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import {
-  run,
   sleep,
   taskGroup,
   TaskGroup,
@@ -15,8 +14,6 @@ import {
   asyncWith,
   createTask,
   currentTask,
-  allTasks,
-  getRunningLoop,
   CancelledError,
   ExceptionGroup,
   RuntimeError,
@@ -26,40 +23,24 @@ import {
   type Task,
   type Timeout,
 } from "../src/index.js";
+import {
+  vrun,
+  now,
+  isCancel,
+  errName,
+  scenario,
+  later,
+  fail,
+  sleepLogCancel,
+  onCancel,
+  cancelAfter,
+  catching,
+  KeyError,
+  ZeroDivisionError,
+} from "./helpers.js";
 
-type Log = unknown[][];
-
-class KeyError extends Error {
-  override name = "KeyError";
-}
-class ZeroDivisionError extends Error {
-  override name = "ZeroDivisionError";
-}
-
-const now = (): number => getRunningLoop().time();
-const names = (eg: ExceptionGroup): string[] => eg.exceptions.map((e) => (e as Error).name);
-
-/** Python's `scenario()`: runs `f` as main on the virtual clock and appends the same trailer. */
-async function scenario(f: (log: Log) => Coroutine<unknown>): Promise<Log> {
-  const log: Log = [];
-  await run(
-    function* () {
-      try {
-        const r = yield* f(log);
-        log.push(["result", r]);
-      } catch (e) {
-        log.push(["raised", (e as Error).name, (e as Error).message]);
-      }
-      log.push(["end", now(), currentTask()!.cancelling(), allTasks().size]);
-    },
-    { clock: "virtual" },
-  );
-  return log;
-}
-
-function isCancel(e: unknown): e is CancelledError {
-  return e instanceof CancelledError;
-}
+/** The names of an ExceptionGroup's exceptions. */
+const names = (eg: ExceptionGroup): string[] => eg.exceptions.map(errName);
 
 describe("TaskGroup: waiting for children", () => {
   test("the group waits for every child; the body's end comes first", async () => {
@@ -158,12 +139,7 @@ describe("TaskGroup: waiting for children", () => {
             yield* sleep(100);
           })(),
         );
-        o = tg.createTask(
-          (function* () {
-            yield* sleep(20);
-            return "ok";
-          })(),
-        );
+        o = tg.createTask(later(20, "ok"));
         yield* sleep(5);
         v.cancel();
       });
@@ -178,12 +154,7 @@ describe("TaskGroup: the first error", () => {
     const log = await scenario(function* (log) {
       let c!: Task<unknown>;
       yield* taskGroup(function* (tg) {
-        c = tg.createTask(
-          (function* () {
-            yield* sleep(1);
-            throw new CancelledError();
-          })(),
-        );
+        c = tg.createTask(fail(1, new CancelledError()));
         tg.createTask(
           (function* () {
             yield* sleep(5);
@@ -203,32 +174,22 @@ describe("TaskGroup: the first error", () => {
         log.push(["boom", now()]);
         throw new ValueError("boom");
       }
-      function* sibling(): Coroutine<void> {
-        try {
-          yield* sleep(100);
-        } catch (e) {
-          if (isCancel(e)) log.push(["sibling-cancelled", now()]);
-          throw e;
-        }
-      }
       let t1!: Task<unknown>;
       let t2!: Task<unknown>;
-      try {
-        yield* taskGroup(function* (tg) {
-          t1 = tg.createTask(boom());
-          t2 = tg.createTask(sibling());
-          try {
-            yield* sleep(50);
-          } catch (e) {
-            if (isCancel(e)) log.push(["body-cancelled", now(), currentTask()!.cancelling()]);
-            throw e;
-          }
-        });
-      } catch (eg) {
-        if (!(eg instanceof ExceptionGroup)) throw eg;
+      const group = taskGroup(function* (tg) {
+        t1 = tg.createTask(boom());
+        t2 = tg.createTask(sleepLogCancel(log, "sibling-cancelled"));
+        try {
+          yield* sleep(50);
+        } catch (e) {
+          if (isCancel(e)) log.push(["body-cancelled", now(), currentTask()!.cancelling()]);
+          throw e;
+        }
+      });
+      yield* catching(ExceptionGroup, group, (eg) => {
         log.push(["eg", eg.message, names(eg), t1.done(), t2.cancelled()]);
         log.push(["cancelling-after", currentTask()!.cancelling()]);
-      }
+      });
       return now();
     });
     assert.deepEqual(log, [
@@ -244,53 +205,37 @@ describe("TaskGroup: the first error", () => {
 
   test("the ExceptionGroup holds the child's error object itself", async () => {
     const err = new ValueError("mine");
-    await run(
-      function* () {
-        try {
-          yield* taskGroup(function* (tg) {
-            tg.createTask(
-              (function* () {
-                yield* sleep(1);
-                throw err;
-              })(),
-            );
-          });
-          assert.fail("no ExceptionGroup");
-        } catch (eg) {
-          assert.ok(eg instanceof ExceptionGroup);
-          assert.ok(eg instanceof AggregateError);
-          assert.equal(eg.name, "ExceptionGroup");
-          assert.equal(eg.exceptions.length, 1);
-          assert.equal(eg.exceptions[0], err);
-        }
-      },
-      { clock: "virtual" },
-    );
+    await vrun(function* () {
+      try {
+        yield* taskGroup(function* (tg) {
+          tg.createTask(fail(1, err));
+        });
+        assert.fail("no ExceptionGroup");
+      } catch (eg) {
+        assert.ok(eg instanceof ExceptionGroup);
+        assert.ok(eg instanceof AggregateError);
+        assert.equal(eg.name, "ExceptionGroup");
+        assert.equal(eg.exceptions.length, 1);
+        assert.equal(eg.exceptions[0], err);
+      }
+    });
   });
 
   test("errors in completion order, the body's error last", async () => {
     const log = await scenario(function* (log) {
-      function* slowFail(ms: number, exc: Error): Coroutine<void> {
-        try {
-          yield* sleep(1000);
-        } catch (e) {
-          if (!isCancel(e)) throw e;
+      const slowFail = (ms: number, exc: Error) =>
+        onCancel(function* () {
           yield* sleep(ms);
           log.push(["fail", exc.name, now()]);
           throw exc;
-        }
-      }
-      try {
-        yield* taskGroup(function* (tg) {
-          tg.createTask(slowFail(20, new KeyError("k")));
-          tg.createTask(slowFail(5, new TypeError("t")));
-          yield* sleep(1);
-          throw new ZeroDivisionError("body");
-        });
-      } catch (eg) {
-        if (!(eg instanceof ExceptionGroup)) throw eg;
-        log.push(["eg", eg.message, names(eg), now()]);
-      }
+        }, 1000);
+      const group = taskGroup(function* (tg) {
+        tg.createTask(slowFail(20, new KeyError("k")));
+        tg.createTask(slowFail(5, new TypeError("t")));
+        yield* sleep(1);
+        throw new ZeroDivisionError("body");
+      });
+      yield* catching(ExceptionGroup, group, (eg) => log.push(["eg", eg.message, names(eg), now()]));
     });
     assert.deepEqual(log, [
       ["fail", "TypeError", 6],
@@ -303,19 +248,11 @@ describe("TaskGroup: the first error", () => {
 
   test("two children failing in the same loop iteration are both kept, in completion order", async () => {
     const log = await scenario(function* (log) {
-      function* fail(ms: number, exc: Error): Coroutine<never> {
-        yield* sleep(ms);
-        throw exc;
-      }
-      try {
-        yield* taskGroup(function* (tg) {
-          tg.createTask(fail(10, new ValueError("v1")));
-          tg.createTask(fail(10, new TypeError("t2")));
-        });
-      } catch (eg) {
-        if (!(eg instanceof ExceptionGroup)) throw eg;
-        log.push(["eg", eg.message, names(eg), now()]);
-      }
+      const group = taskGroup(function* (tg) {
+        tg.createTask(fail(10, new ValueError("v1")));
+        tg.createTask(fail(10, new TypeError("t2")));
+      });
+      yield* catching(ExceptionGroup, group, (eg) => log.push(["eg", eg.message, names(eg), now()]));
     });
     assert.deepEqual(log, [
       ["eg", "unhandled errors in a TaskGroup (2 sub-exceptions)", ["ValueError", "TypeError"], 10],
@@ -327,25 +264,12 @@ describe("TaskGroup: the first error", () => {
   test("an error in the body cancels the children and is grouped", async () => {
     const log = await scenario(function* (log) {
       let c!: Task<void>;
-      try {
-        yield* taskGroup(function* (tg) {
-          c = tg.createTask(
-            (function* () {
-              try {
-                yield* sleep(100);
-              } catch (e) {
-                if (isCancel(e)) log.push(["child-cancelled", now()]);
-                throw e;
-              }
-            })(),
-          );
-          yield* sleep(3);
-          throw new ValueError("body");
-        });
-      } catch (eg) {
-        if (!(eg instanceof ExceptionGroup)) throw eg;
-        log.push(["eg", eg.message, names(eg), c.cancelled(), now()]);
-      }
+      const group = taskGroup(function* (tg) {
+        c = tg.createTask(sleepLogCancel(log, "child-cancelled"));
+        yield* sleep(3);
+        throw new ValueError("body");
+      });
+      yield* catching(ExceptionGroup, group, (eg) => log.push(["eg", eg.message, names(eg), c.cancelled(), now()]));
     });
     assert.deepEqual(log, [
       ["child-cancelled", 3],
@@ -357,27 +281,13 @@ describe("TaskGroup: the first error", () => {
 
   test("a body that swallows the group's cancellation is not cancelled twice; the group still raises", async () => {
     const log = await scenario(function* (log) {
-      try {
-        yield* taskGroup(function* (tg) {
-          tg.createTask(
-            (function* () {
-              yield* sleep(10);
-              throw new ValueError("boom");
-            })(),
-          );
-          try {
-            yield* sleep(50);
-          } catch (e) {
-            if (!isCancel(e)) throw e;
-            log.push(["body-swallowed", now()]);
-          }
-          yield* sleep(5);
-          log.push(["body-continued", now()]);
-        });
-      } catch (eg) {
-        if (!(eg instanceof ExceptionGroup)) throw eg;
-        log.push(["eg", names(eg), now(), currentTask()!.cancelling()]);
-      }
+      const group = taskGroup(function* (tg) {
+        tg.createTask(fail(10, new ValueError("boom")));
+        yield* catching(CancelledError, sleep(50), () => log.push(["body-swallowed", now()]));
+        yield* sleep(5);
+        log.push(["body-continued", now()]);
+      });
+      yield* catching(ExceptionGroup, group, (eg) => log.push(["eg", names(eg), now(), currentTask()!.cancelling()]));
     });
     assert.deepEqual(log, [
       ["body-swallowed", 10],
@@ -390,29 +300,11 @@ describe("TaskGroup: the first error", () => {
 
   test("a child failing while the body waits in exit cancels the others; cancel count restored", async () => {
     const log = await scenario(function* (log) {
-      try {
-        yield* taskGroup(function* (tg) {
-          tg.createTask(
-            (function* () {
-              yield* sleep(10);
-              throw new ValueError("boom");
-            })(),
-          );
-          tg.createTask(
-            (function* () {
-              try {
-                yield* sleep(100);
-              } catch (e) {
-                if (isCancel(e)) log.push(["other-cancelled", now()]);
-                throw e;
-              }
-            })(),
-          );
-        });
-      } catch (eg) {
-        if (!(eg instanceof ExceptionGroup)) throw eg;
-        log.push(["eg", names(eg), now(), currentTask()!.cancelling()]);
-      }
+      const group = taskGroup(function* (tg) {
+        tg.createTask(fail(10, new ValueError("boom")));
+        tg.createTask(sleepLogCancel(log, "other-cancelled"));
+      });
+      yield* catching(ExceptionGroup, group, (eg) => log.push(["eg", names(eg), now(), currentTask()!.cancelling()]));
     });
     assert.deepEqual(log, [
       ["other-cancelled", 10],
@@ -426,35 +318,12 @@ describe("TaskGroup: the first error", () => {
 describe("TaskGroup: the parent is cancelled", () => {
   test("while in the body: the body first, then the children; CancelledError propagates", async () => {
     const log = await scenario(function* (log) {
-      function* child(n: string): Coroutine<void> {
-        try {
-          yield* sleep(100);
-        } catch (e) {
-          if (isCancel(e)) log.push([n + "-cancelled", now()]);
-          throw e;
-        }
-      }
-      function* inner(): Coroutine<void> {
-        yield* taskGroup(function* (tg) {
-          tg.createTask(child("a"));
-          tg.createTask(child("b"));
-          try {
-            yield* sleep(50);
-          } catch (e) {
-            if (isCancel(e)) log.push(["body-cancelled", now()]);
-            throw e;
-          }
-        });
-      }
-      const t = createTask(inner());
-      yield* sleep(10);
-      t.cancel();
-      try {
-        yield* t;
-      } catch (e) {
-        if (!isCancel(e)) throw e;
-        log.push(["parent", "CancelledError", t.cancelled(), now()]);
-      }
+      const group = taskGroup(function* (tg) {
+        tg.createTask(sleepLogCancel(log, "a-cancelled"));
+        tg.createTask(sleepLogCancel(log, "b-cancelled"));
+        yield* sleepLogCancel(log, "body-cancelled", 50);
+      });
+      yield* cancelAfter(10, group, (_e, t) => log.push(["parent", "CancelledError", t.cancelled(), now()]));
     });
     // CPython cancels the children by iterating a set: a/b order unspecified.
     assert.deepEqual(log[0], ["body-cancelled", 10]);
@@ -468,32 +337,21 @@ describe("TaskGroup: the parent is cancelled", () => {
 
   test("while waiting in exit: the children are cancelled and awaited (cleanup that awaits), the message is kept", async () => {
     const log = await scenario(function* (log) {
-      function* child(): Coroutine<void> {
-        try {
-          yield* sleep(100);
-        } catch (e) {
-          if (!isCancel(e)) throw e;
-          log.push(["child-cancelled", now()]);
-          yield* sleep(7);
-          log.push(["child-cleanup-done", now()]);
-          throw e;
-        }
-      }
+      const child = onCancel(function* (e) {
+        log.push(["child-cancelled", now()]);
+        yield* sleep(7);
+        log.push(["child-cleanup-done", now()]);
+        throw e;
+      });
       function* inner(): Coroutine<void> {
         yield* taskGroup(function* (tg) {
-          tg.createTask(child());
+          tg.createTask(child);
         });
         log.push(["not reached"]);
       }
-      const t = createTask(inner());
-      yield* sleep(10);
-      t.cancel("stop");
-      try {
-        yield* t;
-      } catch (e) {
-        if (!isCancel(e)) throw e;
+      const onCancelled = (e: CancelledError, t: Task<void>) =>
         log.push(["parent", "CancelledError", e.message, t.cancelled(), now()]);
-      }
+      yield* cancelAfter(10, inner(), onCancelled, "stop");
     });
     assert.deepEqual(log, [
       ["child-cancelled", 10],
@@ -506,43 +364,27 @@ describe("TaskGroup: the parent is cancelled", () => {
 
   test("while in the body, with a message: the message comes out of the group", async () => {
     const log = await scenario(function* (log) {
-      const t = createTask(
-        (function* () {
-          yield* taskGroup(function* (tg) {
-            tg.createTask(sleep(100));
-            yield* sleep(50);
-          });
-        })(),
-      );
-      yield* sleep(10);
-      t.cancel("why");
-      try {
-        yield* t;
-      } catch (e) {
-        if (!isCancel(e)) throw e;
-        log.push(["CancelledError", e.message, now()]);
-      }
+      const group = taskGroup(function* (tg) {
+        tg.createTask(sleep(100));
+        yield* sleep(50);
+      });
+      yield* cancelAfter(10, group, (e) => log.push(["CancelledError", e.message, now()]), "why");
     });
     assert.deepEqual(log, [["CancelledError", "why", 10], ["result", undefined], ["end", 10, 0, 1]]);
   });
 
   test("cancelled twice while waiting in exit: still waits for the children; both requests counted", async () => {
     const log = await scenario(function* (log) {
-      function* child(): Coroutine<void> {
-        try {
-          yield* sleep(100);
-        } catch (e) {
-          if (!isCancel(e)) throw e;
-          yield* sleep(7);
-          log.push(["child-cleanup-done", now()]);
-          throw e;
-        }
-      }
+      const child = onCancel(function* (e) {
+        yield* sleep(7);
+        log.push(["child-cleanup-done", now()]);
+        throw e;
+      });
       const t = createTask(
         (function* () {
           try {
             yield* taskGroup(function* (tg) {
-              tg.createTask(child());
+              tg.createTask(child);
             });
           } finally {
             log.push(["inner-cancelling", currentTask()!.cancelling(), now()]);
@@ -553,12 +395,7 @@ describe("TaskGroup: the parent is cancelled", () => {
       t.cancel();
       yield* sleep(2);
       t.cancel();
-      try {
-        yield* t;
-      } catch (e) {
-        if (!isCancel(e)) throw e;
-        log.push(["cancelled", t.cancelled(), now()]);
-      }
+      yield* catching(CancelledError, t, () => log.push(["cancelled", t.cancelled(), now()]));
     });
     assert.deepEqual(log, [
       ["child-cleanup-done", 17],
@@ -572,27 +409,20 @@ describe("TaskGroup: the parent is cancelled", () => {
   test("a timeout expires and a child fails on cancellation: the ExceptionGroup passes the timeout; the task is not left cancelled", async () => {
     const log = await scenario(function* (log) {
       let cm!: Timeout;
-      try {
-        yield* timeout(10, function* (t) {
-          cm = t;
-          yield* taskGroup(function* (tg) {
-            tg.createTask(
-              (function* () {
-                try {
-                  yield* sleep(100);
-                } catch (e) {
-                  if (!isCancel(e)) throw e;
-                  yield* sleep(2);
-                  throw new ValueError("cleanup failed");
-                }
-              })(),
-            );
-          });
+      const guarded = timeout(10, function* (t) {
+        cm = t;
+        yield* taskGroup(function* (tg) {
+          tg.createTask(
+            onCancel(function* () {
+              yield* sleep(2);
+              throw new ValueError("cleanup failed");
+            }),
+          );
         });
-      } catch (eg) {
-        if (!(eg instanceof ExceptionGroup)) throw eg;
-        log.push(["eg", names(eg), now(), cm.expired(), currentTask()!.cancelling()]);
-      }
+      });
+      yield* catching(ExceptionGroup, guarded, (eg) =>
+        log.push(["eg", names(eg), now(), cm.expired(), currentTask()!.cancelling()]),
+      );
       yield* sleep(1);
       log.push(["still-running", now()]);
     });
@@ -610,14 +440,9 @@ describe("TaskGroup: the parent is cancelled", () => {
         try {
           yield* taskGroup(function* (tg) {
             tg.createTask(
-              (function* () {
-                try {
-                  yield* sleep(100);
-                } catch (e) {
-                  if (isCancel(e)) throw new ValueError("cleanup failed");
-                  throw e;
-                }
-              })(),
+              onCancel(function* () {
+                throw new ValueError("cleanup failed");
+              }),
             );
             yield* sleep(50);
           });
@@ -628,15 +453,7 @@ describe("TaskGroup: the parent is cancelled", () => {
           log.push(["not reached"]);
         }
       }
-      const t = createTask(inner());
-      yield* sleep(10);
-      t.cancel();
-      try {
-        yield* t;
-      } catch (e) {
-        if (!isCancel(e)) throw e;
-        log.push(["parent", "CancelledError", now()]);
-      }
+      yield* cancelAfter(10, inner(), () => log.push(["parent", "CancelledError", now()]));
     });
     assert.deepEqual(log, [
       ["inner-eg", ["ValueError"], 1],
@@ -648,25 +465,12 @@ describe("TaskGroup: the parent is cancelled", () => {
 
   test("an outer timeout cancels the group; TimeoutError, not an ExceptionGroup", async () => {
     const log = await scenario(function* (log) {
-      try {
-        yield* timeout(30, function* () {
-          yield* taskGroup(function* (tg) {
-            tg.createTask(
-              (function* () {
-                try {
-                  yield* sleep(100);
-                } catch (e) {
-                  if (isCancel(e)) log.push(["child-cancelled", now()]);
-                  throw e;
-                }
-              })(),
-            );
-          });
+      const guarded = timeout(30, function* () {
+        yield* taskGroup(function* (tg) {
+          tg.createTask(sleepLogCancel(log, "child-cancelled"));
         });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now(), currentTask()!.cancelling()]);
-      }
+      });
+      yield* catching(TimeoutError, guarded, () => log.push(["TimeoutError", now(), currentTask()!.cancelling()]));
     });
     assert.deepEqual(log, [
       ["child-cancelled", 30],
@@ -680,20 +484,11 @@ describe("TaskGroup: the parent is cancelled", () => {
     const log = await scenario(function* (log) {
       let expired: boolean | undefined;
       yield* timeout(30, function* (cm) {
-        try {
-          yield* taskGroup(function* (tg) {
-            tg.createTask(
-              (function* () {
-                yield* sleep(10);
-                throw new ValueError("b");
-              })(),
-            );
-            yield* sleep(20);
-          });
-        } catch (eg) {
-          if (!(eg instanceof ExceptionGroup)) throw eg;
-          log.push(["eg", names(eg), now()]);
-        }
+        const group = taskGroup(function* (tg) {
+          tg.createTask(fail(10, new ValueError("b")));
+          yield* sleep(20);
+        });
+        yield* catching(ExceptionGroup, group, (eg) => log.push(["eg", names(eg), now()]));
         yield* sleep(5);
         expired = cm.expired();
       });
@@ -741,80 +536,62 @@ describe("TaskGroup: misuse", () => {
   });
 
   test("createTask of a non-coroutine is a TypeError and leaves the group working", async () => {
-    await run(
-      function* () {
-        let done = false;
-        yield* taskGroup(function* (tg) {
-          assert.throws(() => tg.createTask(42 as never), TypeError);
-          tg.createTask(
-            (function* () {
-              yield* sleep(1);
-              done = true;
-            })(),
-          );
-        });
-        assert.equal(done, true);
-      },
-      { clock: "virtual" },
-    );
+    await vrun(function* () {
+      let done = false;
+      yield* taskGroup(function* (tg) {
+        assert.throws(() => tg.createTask(42 as never), TypeError);
+        tg.createTask(
+          (function* () {
+            yield* sleep(1);
+            done = true;
+          })(),
+        );
+      });
+      assert.equal(done, true);
+    });
   });
 
   test("createTask after exit via taskGroup()", async () => {
-    await run(
-      function* () {
-        let saved!: TaskGroup;
-        yield* taskGroup(function* (tg) {
-          saved = tg;
-          tg.createTask(
-            (function* () {
-              return 1;
-            })(),
-          );
-        });
-        assert.throws(
-          () =>
-            saved.createTask(
-              (function* () {
-                return 2;
-              })(),
-            ),
-          RuntimeError,
+    await vrun(function* () {
+      let saved!: TaskGroup;
+      yield* taskGroup(function* (tg) {
+        saved = tg;
+        tg.createTask(
+          (function* () {
+            return 1;
+          })(),
         );
-      },
-      { clock: "virtual" },
-    );
+      });
+      assert.throws(
+        () =>
+          saved.createTask(
+            (function* () {
+              return 2;
+            })(),
+          ),
+        RuntimeError,
+      );
+    });
   });
 
   test("createTask while the group is shutting down: RuntimeError", async () => {
     const log = await scenario(function* (log) {
-      try {
-        yield* taskGroup(function* (tg) {
-          tg.createTask(
-            (function* () {
-              yield* sleep(1);
-              throw new ValueError("x");
-            })(),
-          );
+      const group = taskGroup(function* (tg) {
+        tg.createTask(fail(1, new ValueError("x")));
+        yield* onCancel(function* (e) {
           try {
-            yield* sleep(10);
-          } catch (e) {
-            if (!isCancel(e)) throw e;
-            try {
-              tg.createTask(
-                (function* () {
-                  log.push(["noop-ran"]);
-                })(),
-              );
-            } catch (e2) {
-              log.push(["RuntimeError", e2 instanceof RuntimeError && /shutting down/.test(e2.message)]);
-            }
-            throw e;
+            tg.createTask(
+              (function* () {
+                log.push(["noop-ran"]);
+              })(),
+            );
+          } catch (e2) {
+            log.push(["RuntimeError", e2 instanceof RuntimeError && /shutting down/.test(e2.message)]);
           }
-        });
-      } catch (eg) {
-        if (!(eg instanceof ExceptionGroup)) throw eg;
-        log.push(["eg", names(eg)]);
-      }
+          throw e;
+        }, 10);
+      });
+      yield* catching(ExceptionGroup, group, (eg) => log.push(["eg", names(eg)]));
     });
     assert.deepEqual(log, [
       ["RuntimeError", true],
@@ -828,34 +605,19 @@ describe("TaskGroup: misuse", () => {
 describe("TaskGroup: nesting", () => {
   test("an inner group's ExceptionGroup is the outer body's error", async () => {
     const log = await scenario(function* (log) {
-      function* sleeper(n: string): Coroutine<void> {
-        try {
-          yield* sleep(100);
-        } catch (e) {
-          if (isCancel(e)) log.push([n + "-cancelled", now()]);
-          throw e;
-        }
-      }
-      try {
-        yield* taskGroup(function* (outer) {
-          outer.createTask(sleeper("outer-child"));
-          yield* taskGroup(function* (inner) {
-            inner.createTask(sleeper("inner-child"));
-            inner.createTask(
-              (function* () {
-                yield* sleep(10);
-                throw new ValueError("inner boom");
-              })(),
-            );
-          });
-          log.push(["not reached"]);
+      const group = taskGroup(function* (outer) {
+        outer.createTask(sleepLogCancel(log, "outer-child-cancelled"));
+        yield* taskGroup(function* (inner) {
+          inner.createTask(sleepLogCancel(log, "inner-child-cancelled"));
+          inner.createTask(fail(10, new ValueError("inner boom")));
         });
-      } catch (eg) {
-        if (!(eg instanceof ExceptionGroup)) throw eg;
+        log.push(["not reached"]);
+      });
+      yield* catching(ExceptionGroup, group, (eg) => {
         log.push(["outer-eg", eg.message, names(eg)]);
         const innerEg = eg.exceptions[0] as ExceptionGroup;
         log.push(["inner-eg", innerEg.message, names(innerEg)]);
-      }
+      });
     });
     assert.deepEqual(log, [
       ["inner-child-cancelled", 10],
@@ -869,25 +631,14 @@ describe("TaskGroup: nesting", () => {
 
   test("a group inside a child task nests the groups", async () => {
     const log = await scenario(function* (log) {
-      try {
-        yield* taskGroup(function* (tg) {
-          tg.createTask(
-            (function* () {
-              yield* taskGroup(function* (g) {
-                g.createTask(
-                  (function* () {
-                    yield* sleep(10);
-                    throw new ValueError("deep");
-                  })(),
-                );
-              });
-            })(),
-          );
-        });
-      } catch (eg) {
-        if (!(eg instanceof ExceptionGroup)) throw eg;
-        log.push(["eg", names(eg), names(eg.exceptions[0] as ExceptionGroup)]);
-      }
+      const group = taskGroup(function* (tg) {
+        tg.createTask(
+          taskGroup(function* (g) {
+            g.createTask(fail(10, new ValueError("deep")));
+          }),
+        );
+      });
+      yield* catching(ExceptionGroup, group, (eg) => log.push(["eg", names(eg), names(eg.exceptions[0] as ExceptionGroup)]));
     });
     assert.deepEqual(log, [["eg", ["ExceptionGroup"], ["ValueError"]], ["result", undefined], ["end", 10, 0, 1]]);
   });
@@ -896,10 +647,6 @@ describe("TaskGroup: nesting", () => {
 describe("ExceptionGroup", () => {
   test("subgroup and split keep the nesting, as in CPython", async () => {
     const log = await scenario(function* (log) {
-      function* fail(ms: number, exc: Error): Coroutine<never> {
-        yield* sleep(ms);
-        throw exc;
-      }
       try {
         yield* taskGroup(function* (tg) {
           tg.createTask(fail(1, new ValueError("v")));

@@ -5,40 +5,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  run,
   sleep,
   gather,
   createTask,
   currentTask,
   allTasks,
-  fromPromise,
   getRunningLoop,
   Task,
   CancelledError,
   RuntimeError,
   type Coroutine,
 } from "../src/index.js";
-
-const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
-const now = () => getRunningLoop().time();
-
-function* later<T>(ms: number, value: T): Coroutine<T> {
-  return yield* sleep(ms, value);
-}
-
-function* fail(err: unknown, ms = 0): Coroutine<never> {
-  if (ms > 0) yield* sleep(ms);
-  throw err;
-}
-
-/** Swallow the CancelledError of awaiting a cancelled task; rethrow anything else. */
-function* settle(t: Task<unknown>): Coroutine<void> {
-  try {
-    yield* t;
-  } catch (e) {
-    if (!(e instanceof CancelledError)) throw e;
-  }
-}
+import { vrun, now, later, fail, settle, catching, onCancel, collectGarbage } from "./helpers.js";
 
 test("a new task starts on the next loop iteration, tasks start in creation order", async () => {
   const ev: unknown[] = [];
@@ -77,12 +55,7 @@ test("cancel() is a request: CancelledError at the await point, finally runs, th
     yield* sleep(10);
     const r = t.cancel();
     ev.push(["cancel returned", r, t.done(), t.cancelled(), t.cancelling()]);
-    try {
-      yield* t;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["main caught", e.message, t.done(), t.cancelled(), now()]);
-    }
+    yield* catching(CancelledError, t, (e) => ev.push(["main caught", e.message, t.done(), t.cancelled(), now()]));
   });
   assert.deepEqual(ev, [
     "child sleeping",
@@ -119,15 +92,10 @@ test("a coroutine that catches the CancelledError and returns: the task is not c
   const ev: unknown[] = [];
   await vrun(function* () {
     const t = createTask(
-      (function* (): Coroutine<string> {
-        try {
-          yield* sleep(1000);
-        } catch {
-          ev.push("caught");
-          return "recovered";
-        }
-        return "not cancelled?";
-      })(),
+      onCancel(function* () {
+        ev.push("caught");
+        return "recovered";
+      }, 1000),
     );
     yield* sleep(0);
     t.cancel();
@@ -141,22 +109,13 @@ test("a coroutine that answers cancellation with another error: the task has tha
   const ev: unknown[] = [];
   await vrun(function* () {
     const t = createTask(
-      (function* (): Coroutine<void> {
-        try {
-          yield* sleep(1000);
-        } catch {
-          throw new RangeError("instead");
-        }
-      })(),
+      onCancel(function* () {
+        throw new RangeError("instead");
+      }, 1000),
     );
     yield* sleep(0);
     t.cancel();
-    try {
-      yield* t;
-    } catch (e) {
-      assert.ok(e instanceof RangeError);
-      ev.push(["RangeError", e.message, t.cancelled(), t.exception() === e]);
-    }
+    yield* catching(RangeError, t, (e) => ev.push(["RangeError", e.message, t.cancelled(), t.exception() === e]));
   });
   // Python raises ValueError; any error class behaves the same.
   assert.deepEqual(ev, [["RangeError", "instead", false, true]]);
@@ -171,12 +130,7 @@ test("a coroutine that throws CancelledError itself ends its task cancelled", as
         throw new CancelledError("own");
       })(),
     );
-    try {
-      yield* t;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["caught", e.message, t.cancelled(), t.cancelling()]);
-    }
+    yield* catching(CancelledError, t, (e) => ev.push(["caught", e.message, t.cancelled(), t.cancelling()]));
   });
   assert.deepEqual(ev, [["caught", "own", true, 0]]);
 });
@@ -185,23 +139,14 @@ test("cancel(msg): the message reaches the coroutine and the awaiter", async () 
   const ev: unknown[] = [];
   await vrun(function* () {
     const t = createTask(
-      (function* (): Coroutine<void> {
-        try {
-          yield* sleep(1000);
-        } catch (e) {
-          ev.push(["child sees", (e as Error).message]);
-          throw e;
-        }
-      })(),
+      onCancel(function* (e) {
+        ev.push(["child sees", e.message]);
+        throw e;
+      }, 1000),
     );
     yield* sleep(0);
     t.cancel("reason");
-    try {
-      yield* t;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["awaiter sees", e.message]);
-    }
+    yield* catching(CancelledError, t, (e) => ev.push(["awaiter sees", e.message]));
   });
   assert.deepEqual(ev, [
     ["child sees", "reason"],
@@ -218,12 +163,7 @@ test("cancel(msg) before the task starts: the awaiter sees the message", async (
       })(),
     );
     t.cancel("early");
-    try {
-      yield* t;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["awaiter sees", e.message, t.cancelled()]);
-    }
+    yield* catching(CancelledError, t, (e) => ev.push(["awaiter sees", e.message, t.cancelled()]));
   });
   assert.deepEqual(ev, [["awaiter sees", "early", true]]);
 });
@@ -314,12 +254,7 @@ test("a self-cancelled task goes on through a done future and is cancelled at it
         }
       })(),
     );
-    try {
-      yield* t;
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      ev.push(["cancelled", t.cancelled()]);
-    }
+    yield* catching(CancelledError, t, () => ev.push(["cancelled", t.cancelled()]));
   });
   assert.deepEqual(ev, [
     ["await done future", "d"],
@@ -332,14 +267,10 @@ test("cancelling a task cancels the task it awaits first, with the same message"
   const ev: unknown[] = [];
   await vrun(function* () {
     const it = createTask(
-      (function* (): Coroutine<void> {
-        try {
-          yield* sleep(1000);
-        } catch (e) {
-          ev.push(["inner cancelled", (e as Error).message]);
-          throw e;
-        }
-      })(),
+      onCancel(function* (e) {
+        ev.push(["inner cancelled", e.message]);
+        throw e;
+      }, 1000),
     );
     const ot = createTask(
       (function* (): Coroutine<void> {
@@ -419,13 +350,9 @@ test("result(), exception(), the same error object for every awaiter, getCoro()"
   await vrun(function* () {
     const err = new Error("x");
     const o = createTask(later(3, 3));
-    const b = createTask(fail(err, 4));
+    const b = createTask(fail(4, err));
     ev.push(yield* o);
-    try {
-      yield* b;
-    } catch (e) {
-      ev.push(["same", e === err, b.exception() === err, now()]);
-    }
+    yield* catching(Error, b, (e) => ev.push(["same", e === err, b.exception() === err, now()]));
     assert.throws(
       () => b.result(),
       (e) => e === err,
@@ -477,14 +404,8 @@ test("a task that cancels itself and returns without awaiting ends cancelled", a
         return 5;
       })(),
     );
-    let r: unknown;
-    try {
-      yield* t;
-      r = "returned";
-    } catch (e) {
-      assert.ok(e instanceof CancelledError);
-      r = ["CancelledError", e.message];
-    }
+    let r: unknown = "returned";
+    yield* catching(CancelledError, t, (e) => (r = ["CancelledError", e.message]));
     ev = [r, t.cancelled()];
   });
   assert.deepEqual(ev, [["CancelledError", "self"], true]);
@@ -530,11 +451,7 @@ test("a coroutine that swallows the CancelledError and awaits again is not cance
   await vrun(function* () {
     const t = createTask(
       (function* (): Coroutine<string> {
-        try {
-          yield* sleep(1000);
-        } catch {
-          ev.push(["caught", now()]);
-        }
+        yield* catching(CancelledError, sleep(1000), () => ev.push(["caught", now()]));
         yield* sleep(5);
         ev.push(["slept after swallowing", now()]);
         return "r";
@@ -558,12 +475,10 @@ test("task.signal aborts synchronously when cancellation is requested, with the 
   await vrun(function* () {
     const t = createTask(
       (function* (): Coroutine<string> {
-        try {
-          yield* sleep(1000);
-        } catch {
+        yield* catching(CancelledError, sleep(1000), () => {
           currentTask()!.uncancel();
           ev.push(["child caught, signal still aborted", currentTask()!.signal.aborted]);
-        }
+        });
         yield* sleep(1);
         return "finished";
       })(),
@@ -731,17 +646,10 @@ test("createTask outside a running loop is a RuntimeError", () => {
 
 /** Collects the loop's exception-handler reports while a body runs, collecting garbage at the end. */
 function* collectReports(reports: Record<string, unknown>[], body: () => Coroutine<void>): Coroutine<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  assert.ok(gc, "run node with --expose-gc");
   getRunningLoop().setExceptionHandler((_loop, ctx) => reports.push(ctx as Record<string, unknown>));
   yield* body();
-  // FinalizationRegistry callbacks run some macrotasks after a collection
-  for (let i = 0; i < 20 && reports.length === 0; i++) {
-    gc();
-    yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
-  }
-  gc();
-  yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
+  yield* collectGarbage(20, () => reports.length > 0);
+  yield* collectGarbage(1);
 }
 
 test("an exception never retrieved is reported through the loop's exception handler with the task's name", async () => {
@@ -758,8 +666,8 @@ test("an exception never retrieved is reported through the loop's exception hand
           })(),
           { name: "doomed" },
         ))();
-      let kept: Task<never> | null = createTask(fail(new Error("seen")), { name: "kept" });
-      let awaited: Task<never> | null = createTask(fail(new Error("awaited")), { name: "awaited" });
+      let kept: Task<never> | null = createTask(fail(0, new Error("seen")), { name: "kept" });
+      let awaited: Task<never> | null = createTask(fail(0, new Error("awaited")), { name: "awaited" });
       yield* sleep(1);
       kept.exception(); // retrieved
       try {
@@ -784,7 +692,7 @@ test("an exception never retrieved is reported also when the error object was ma
   const lost = new Error("lost");
   await vrun(function* () {
     yield* collectReports(reports, function* () {
-      (() => void createTask(fail(lost), { name: "doomed-outside" }))();
+      (() => void createTask(fail(0, lost), { name: "doomed-outside" }))();
       yield* sleep(1);
     });
   });

@@ -5,7 +5,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import {
-  run,
   sleep,
   timeout,
   timeoutAt,
@@ -14,7 +13,6 @@ import {
   asyncWith,
   createTask,
   currentTask,
-  allTasks,
   getRunningLoop,
   CancelledError,
   RuntimeError,
@@ -22,51 +20,45 @@ import {
   ValueError,
   type Coroutine,
 } from "../src/index.js";
+import {
+  now,
+  isCancel,
+  errName,
+  scenario,
+  later,
+  fail,
+  onCancel,
+  cancelAfter,
+  catching,
+  sleepWithCleanup,
+  type Log,
+} from "./helpers.js";
 
-type Log = unknown[][];
+/** Awaits `co`, logging `["TimeoutError", time, ...more()]` if it throws TimeoutError. */
+const logTimeout = (log: Log, co: Coroutine<unknown>, more: () => unknown[] = () => []) =>
+  catching(TimeoutError, co, () => log.push(["TimeoutError", now(), ...more()]));
 
-const now = (): number => getRunningLoop().time();
-
-async function scenario(f: (log: Log) => Coroutine<unknown>): Promise<Log> {
-  const log: Log = [];
-  await run(
-    function* () {
-      try {
-        const r = yield* f(log);
-        log.push(["result", r]);
-      } catch (e) {
-        log.push(["raised", (e as Error).name, (e as Error).message]);
-      }
-      log.push(["end", now(), currentTask()!.cancelling(), allTasks().size]);
-    },
-    { clock: "virtual" },
-  );
-  return log;
+/** Sleeps 100 ms; however that ends, logs `finally`, sleeps 5 ms and logs `cleanup-done`. */
+function* sleepThenLoggedCleanup(log: Log): Coroutine<void> {
+  try {
+    yield* sleep(100);
+  } finally {
+    log.push(["finally", now()]);
+    yield* sleep(5);
+    log.push(["cleanup-done", now()]);
+  }
 }
-
-const isCancel = (e: unknown): e is CancelledError => e instanceof CancelledError;
-const errName = (e: unknown): string => (e as Error).name;
 
 describe("timeout()", () => {
   test("expires, cancels the body and waits for its cleanup (which awaits) before TimeoutError", async () => {
     const log = await scenario(function* (log) {
       let cm!: Timeout;
-      try {
-        yield* timeout(10, function* (t) {
-          cm = t;
-          log.push(["when", t.when()]);
-          try {
-            yield* sleep(100);
-          } finally {
-            log.push(["finally", now()]);
-            yield* sleep(5);
-            log.push(["cleanup-done", now()]);
-          }
-        });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now(), cm.expired()]);
-      }
+      const guarded = timeout(10, function* (t) {
+        cm = t;
+        log.push(["when", t.when()]);
+        yield* sleepThenLoggedCleanup(log);
+      });
+      yield* logTimeout(log, guarded, () => [cm.expired()]);
     });
     assert.deepEqual(log, [
       ["when", 10],
@@ -122,14 +114,12 @@ describe("timeout()", () => {
   test("timeoutAt expires at the absolute time", async () => {
     const log = await scenario(function* (log) {
       yield* sleep(3);
-      try {
-        yield* timeoutAt(12, function* () {
+      yield* logTimeout(
+        log,
+        timeoutAt(12, function* () {
           yield* sleep(100);
-        });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now()]);
-      }
+        }),
+      );
     });
     assert.deepEqual(log, [["TimeoutError", 12], ["result", undefined], ["end", 12, 0, 1]]);
   });
@@ -137,15 +127,11 @@ describe("timeout()", () => {
   test("timeout 0 and negative: the body starts, then TimeoutError at its first await", async () => {
     const log = await scenario(function* (log) {
       for (const d of [0, -5]) {
-        try {
-          yield* timeout(d, function* () {
-            log.push(["body-runs", d]);
-            yield* sleep(1);
-          });
-        } catch (e) {
-          if (!(e instanceof TimeoutError)) throw e;
-          log.push(["TimeoutError", d, now()]);
-        }
+        const guarded = timeout(d, function* () {
+          log.push(["body-runs", d]);
+          yield* sleep(1);
+        });
+        yield* catching(TimeoutError, guarded, () => log.push(["TimeoutError", d, now()]));
       }
     });
     assert.deepEqual(log, [
@@ -161,15 +147,11 @@ describe("timeout()", () => {
   test("Timeout is constructible and a context manager for asyncWith", async () => {
     const log = await scenario(function* (log) {
       const cm = new Timeout(now() + 7);
-      try {
-        yield* asyncWith(cm, function* (t) {
-          assert.equal(t, cm);
-          yield* sleep(100);
-        });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now(), cm.when(), cm.expired()]);
-      }
+      const guarded = asyncWith(cm, function* (t) {
+        assert.equal(t, cm);
+        yield* sleep(100);
+      });
+      yield* logTimeout(log, guarded, () => [cm.when(), cm.expired()]);
     });
     assert.deepEqual(log, [["TimeoutError", 7, 7, true], ["result", undefined], ["end", 7, 0, 1]]);
   });
@@ -178,32 +160,24 @@ describe("timeout()", () => {
 describe("Timeout.reschedule()", () => {
   test("to later", async () => {
     const log = await scenario(function* (log) {
-      try {
-        yield* timeout(10, function* (cm) {
-          yield* sleep(5);
-          cm.reschedule(now() + 50);
-          log.push(["rescheduled", cm.when()]);
-          yield* sleep(100);
-        });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now()]);
-      }
+      const guarded = timeout(10, function* (cm) {
+        yield* sleep(5);
+        cm.reschedule(now() + 50);
+        log.push(["rescheduled", cm.when()]);
+        yield* sleep(100);
+      });
+      yield* logTimeout(log, guarded);
     });
     assert.deepEqual(log, [["rescheduled", 55], ["TimeoutError", 55], ["result", undefined], ["end", 55, 0, 1]]);
   });
 
   test("from null to a deadline", async () => {
     const log = await scenario(function* (log) {
-      try {
-        yield* timeout(null, function* (cm) {
-          cm.reschedule(20);
-          yield* sleep(100);
-        });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now()]);
-      }
+      const guarded = timeout(null, function* (cm) {
+        cm.reschedule(20);
+        yield* sleep(100);
+      });
+      yield* logTimeout(log, guarded);
     });
     assert.deepEqual(log, [["TimeoutError", 20], ["result", undefined], ["end", 20, 0, 1]]);
   });
@@ -224,40 +198,32 @@ describe("Timeout.reschedule()", () => {
   test("to the past expires on the next iteration, not synchronously", async () => {
     const log = await scenario(function* (log) {
       yield* sleep(10);
-      try {
-        yield* timeout(100, function* (cm) {
-          cm.reschedule(3);
-          log.push(["still-running", now()]);
-          yield* sleep(0);
-          log.push(["not reached"]);
-        });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now()]);
-      }
+      const guarded = timeout(100, function* (cm) {
+        cm.reschedule(3);
+        log.push(["still-running", now()]);
+        yield* sleep(0);
+        log.push(["not reached"]);
+      });
+      yield* logTimeout(log, guarded);
     });
     assert.deepEqual(log, [["still-running", 10], ["TimeoutError", 10], ["result", undefined], ["end", 10, 0, 1]]);
   });
 
   test("while expiring → RuntimeError", async () => {
     const log = await scenario(function* (log) {
-      try {
-        yield* timeout(10, function* (cm) {
+      const guarded = timeout(10, function* (cm) {
+        try {
+          yield* sleep(100);
+        } catch (e) {
           try {
-            yield* sleep(100);
-          } catch (e) {
-            try {
-              cm.reschedule(50);
-            } catch (e2) {
-              log.push(["expiring", e2 instanceof RuntimeError ? e2.message : String(e2)]);
-            }
-            throw e;
+            cm.reschedule(50);
+          } catch (e2) {
+            log.push(["expiring", e2 instanceof RuntimeError ? e2.message : String(e2)]);
           }
-        });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now()]);
-      }
+          throw e;
+        }
+      });
+      yield* logTimeout(log, guarded);
     });
     assert.deepEqual(log, [
       ["expiring", "Cannot change state of expiring Timeout"],
@@ -285,14 +251,11 @@ describe("Timeout.reschedule()", () => {
       });
       log.push(["exited", msg(() => cm.reschedule(1))]);
       let cm2!: Timeout;
-      try {
-        yield* timeout(1, function* (t) {
-          cm2 = t;
-          yield* sleep(5);
-        });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-      }
+      const expiring = timeout(1, function* (t) {
+        cm2 = t;
+        yield* sleep(5);
+      });
+      yield* catching(TimeoutError, expiring, () => {});
       log.push(["expired", msg(() => cm2.reschedule(1))]);
       try {
         yield* asyncWith(cm, function* () {});
@@ -318,12 +281,7 @@ describe("timeout(): the body handles the cancellation", () => {
       let cm!: Timeout;
       const v = yield* timeout(10, function* (t) {
         cm = t;
-        try {
-          yield* sleep(100);
-        } catch (e) {
-          if (!isCancel(e)) throw e;
-          log.push(["swallowed", now(), currentTask()!.cancelling()]);
-        }
+        yield* catching(CancelledError, sleep(100), () => log.push(["swallowed", now(), currentTask()!.cancelling()]));
         yield* sleep(3);
         log.push(["body-continues", now()]);
         return "value";
@@ -343,21 +301,14 @@ describe("timeout(): the body handles the cancellation", () => {
   test("a body that turns the CancelledError into another error: that error propagates", async () => {
     const log = await scenario(function* (log) {
       let cm!: Timeout;
-      try {
-        yield* timeout(10, function* (t) {
-          cm = t;
-          try {
-            yield* sleep(100);
-          } catch (e) {
-            if (isCancel(e)) throw new ValueError("converted");
-            throw e;
-          }
+      const guarded = timeout(10, function* (t) {
+        cm = t;
+        yield* onCancel(function* () {
+          throw new ValueError("converted");
         });
-      } catch (e) {
-        if (!(e instanceof ValueError)) throw e;
-        // CPython also chains a TimeoutError into e.__context__; JS has no implicit chaining.
-        log.push(["ValueError", now(), cm.expired()]);
-      }
+      });
+      // CPython also chains a TimeoutError into e.__context__; JS has no implicit chaining.
+      yield* catching(ValueError, guarded, () => log.push(["ValueError", now(), cm.expired()]));
     });
     assert.deepEqual(log, [["ValueError", 10, true], ["result", undefined], ["end", 10, 0, 1]]);
   });
@@ -369,12 +320,7 @@ describe("timeout(): the body handles the cancellation", () => {
         try {
           yield* timeout(10, function* (t) {
             cm = t;
-            try {
-              yield* sleep(100);
-            } catch (e) {
-              if (!isCancel(e)) throw e;
-              log.push(["worker-swallowed-external-cancel", now()]);
-            }
+            yield* catching(CancelledError, sleep(100), () => log.push(["worker-swallowed-external-cancel", now()]));
             yield* sleep(100);
           });
         } catch (e) {
@@ -382,15 +328,7 @@ describe("timeout(): the body handles the cancellation", () => {
           throw e;
         }
       }
-      const t = createTask(worker());
-      yield* sleep(5);
-      t.cancel();
-      try {
-        yield* t;
-      } catch (e) {
-        if (!isCancel(e)) throw e;
-        log.push(["task-cancelled", t.cancelled(), now()]);
-      }
+      yield* cancelAfter(5, worker(), (_e, t) => log.push(["task-cancelled", t.cancelled(), now()]));
     });
     assert.deepEqual(log, [
       ["worker-swallowed-external-cancel", 5],
@@ -403,16 +341,46 @@ describe("timeout(): the body handles the cancellation", () => {
 });
 
 describe("nested timeouts", () => {
-  test("same deadline: the inner passes CancelledError on, the outer raises TimeoutError; both expired", async () => {
-    const log = await scenario(function* (log) {
-      let outer!: Timeout;
-      let inner!: Timeout;
-      try {
-        yield* timeout(10, function* (o) {
+  // Same deadline: the inner timeout passes the outer's CancelledError on, the outer raises
+  // TimeoutError. `rescheduleOuter`: the outer starts with no deadline and the body moves it to 10
+  // after the inner's timer was scheduled.
+  const cases = [
+    {
+      name: "same deadline: the inner passes CancelledError on, the outer raises TimeoutError; both expired",
+      outerMs: 10,
+      innerMs: 10,
+      rescheduleOuter: false,
+      expected: [
+        ["inner-raised", "CancelledError", true, 10],
+        ["outer-TimeoutError", true, 10],
+        ["result", undefined],
+        ["end", 10, 0, 1],
+      ],
+    },
+    {
+      name: "same deadline with the inner's timer scheduled first: still the outer raises",
+      outerMs: null,
+      innerMs: 10,
+      rescheduleOuter: true,
+      expected: [
+        ["inner-raised", "CancelledError", true, 10],
+        ["outer-TimeoutError", true, 10],
+        ["result", undefined],
+        ["end", 10, 0, 1],
+      ],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const log = await scenario(function* (log) {
+        let outer!: Timeout;
+        let inner!: Timeout;
+        const guarded = timeout(c.outerMs, function* (o) {
           outer = o;
           try {
-            yield* timeout(10, function* (i) {
+            yield* timeout(c.innerMs, function* (i) {
               inner = i;
+              if (c.rescheduleOuter) o.reschedule(10);
               yield* sleep(100);
             });
           } catch (e) {
@@ -420,72 +388,28 @@ describe("nested timeouts", () => {
             throw e;
           }
         });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["outer-TimeoutError", outer.expired(), now()]);
-      }
+        yield* catching(TimeoutError, guarded, () => log.push(["outer-TimeoutError", outer.expired(), now()]));
+      });
+      assert.deepEqual(log, c.expected);
     });
-    assert.deepEqual(log, [
-      ["inner-raised", "CancelledError", true, 10],
-      ["outer-TimeoutError", true, 10],
-      ["result", undefined],
-      ["end", 10, 0, 1],
-    ]);
-  });
-
-  test("same deadline with the inner's timer scheduled first: still the outer raises", async () => {
-    const log = await scenario(function* (log) {
-      let outer!: Timeout;
-      let inner!: Timeout;
-      try {
-        yield* timeout(null, function* (o) {
-          outer = o;
-          try {
-            yield* timeout(10, function* (i) {
-              inner = i;
-              o.reschedule(10);
-              yield* sleep(100);
-            });
-          } catch (e) {
-            log.push(["inner-raised", errName(e), inner.expired(), now()]);
-            throw e;
-          }
-        });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["outer-TimeoutError", outer.expired(), now()]);
-      }
-    });
-    assert.deepEqual(log, [
-      ["inner-raised", "CancelledError", true, 10],
-      ["outer-TimeoutError", true, 10],
-      ["result", undefined],
-      ["end", 10, 0, 1],
-    ]);
-  });
+  }
 
   test("inner first: the inner raises TimeoutError, the outer still runs and expires later", async () => {
     const log = await scenario(function* (log) {
       let outer!: Timeout;
-      try {
-        yield* timeout(20, function* (o) {
-          outer = o;
-          let inner!: Timeout;
-          try {
-            yield* timeout(5, function* (i) {
-              inner = i;
-              yield* sleep(100);
-            });
-          } catch (e) {
-            if (!(e instanceof TimeoutError)) throw e;
-            log.push(["inner-TimeoutError", now(), inner.expired(), outer.expired()]);
-          }
+      const guarded = timeout(20, function* (o) {
+        outer = o;
+        let inner!: Timeout;
+        const guardedInner = timeout(5, function* (i) {
+          inner = i;
           yield* sleep(100);
         });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["outer-TimeoutError", now()]);
-      }
+        yield* catching(TimeoutError, guardedInner, () =>
+          log.push(["inner-TimeoutError", now(), inner.expired(), outer.expired()]),
+        );
+        yield* sleep(100);
+      });
+      yield* catching(TimeoutError, guarded, () => log.push(["outer-TimeoutError", now()]));
     });
     assert.deepEqual(log, [
       ["inner-TimeoutError", 5, true, false],
@@ -498,24 +422,20 @@ describe("nested timeouts", () => {
   test("outer first: the inner passes CancelledError on and is not expired", async () => {
     const log = await scenario(function* (log) {
       let outer!: Timeout;
-      try {
-        yield* timeout(5, function* (o) {
-          outer = o;
-          let inner!: Timeout;
-          try {
-            yield* timeout(20, function* (i) {
-              inner = i;
-              yield* sleep(100);
-            });
-          } catch (e) {
-            log.push(["inner-raised", errName(e), inner.expired(), now()]);
-            throw e;
-          }
-        });
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["outer-TimeoutError", now(), outer.expired()]);
-      }
+      const guarded = timeout(5, function* (o) {
+        outer = o;
+        let inner!: Timeout;
+        try {
+          yield* timeout(20, function* (i) {
+            inner = i;
+            yield* sleep(100);
+          });
+        } catch (e) {
+          log.push(["inner-raised", errName(e), inner.expired(), now()]);
+          throw e;
+        }
+      });
+      yield* catching(TimeoutError, guarded, () => log.push(["outer-TimeoutError", now(), outer.expired()]));
     });
     assert.deepEqual(log, [
       ["inner-raised", "CancelledError", false, 5],
@@ -529,13 +449,7 @@ describe("nested timeouts", () => {
 describe("waitFor()", () => {
   test("returns the result in time", async () => {
     const log = await scenario(function* (log) {
-      const r = yield* waitFor(
-        (function* () {
-          yield* sleep(5);
-          return 7;
-        })(),
-        10,
-      );
+      const r = yield* waitFor(later(5, 7), 10);
       log.push(["result", r, now()]);
     });
     assert.deepEqual(log, [["result", 7, 5], ["result", undefined], ["end", 5, 0, 1]]);
@@ -543,23 +457,7 @@ describe("waitFor()", () => {
 
   test("on timeout cancels the coroutine and waits for its cleanup (which awaits)", async () => {
     const log = await scenario(function* (log) {
-      try {
-        yield* waitFor(
-          (function* () {
-            try {
-              yield* sleep(100);
-            } finally {
-              log.push(["finally", now()]);
-              yield* sleep(5);
-              log.push(["cleanup-done", now()]);
-            }
-          })(),
-          10,
-        );
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now()]);
-      }
+      yield* logTimeout(log, waitFor(sleepThenLoggedCleanup(log), 10));
     });
     assert.deepEqual(log, [
       ["finally", 10],
@@ -572,21 +470,8 @@ describe("waitFor()", () => {
 
   test("on timeout cancels a task and waits for it", async () => {
     const log = await scenario(function* (log) {
-      const t = createTask(
-        (function* () {
-          try {
-            yield* sleep(100);
-          } finally {
-            yield* sleep(2);
-          }
-        })(),
-      );
-      try {
-        yield* waitFor(t, 10);
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now(), t.done(), t.cancelled()]);
-      }
+      const t = createTask(sleepWithCleanup(100, 2));
+      yield* logTimeout(log, waitFor(t, 10), () => [t.done(), t.cancelled()]);
     });
     assert.deepEqual(log, [["TimeoutError", 12, true, true], ["result", undefined], ["end", 12, 0, 1]]);
   });
@@ -595,18 +480,11 @@ describe("waitFor()", () => {
     const log = await scenario(function* (log) {
       const started: number[] = [];
       for (const d of [0, -1]) {
-        try {
-          yield* waitFor(
-            (function* () {
-              started.push(1);
-              return 1;
-            })(),
-            d,
-          );
-        } catch (e) {
-          if (!(e instanceof TimeoutError)) throw e;
-          log.push(["TimeoutError", d, [...started], now()]);
-        }
+        const work = (function* () {
+          started.push(1);
+          return 1;
+        })();
+        yield* catching(TimeoutError, waitFor(work, d), () => log.push(["TimeoutError", d, [...started], now()]));
       }
     });
     assert.deepEqual(log, [
@@ -651,12 +529,7 @@ describe("waitFor()", () => {
         })(),
       );
       yield* sleep(1);
-      try {
-        yield* waitFor(t, 0);
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now(), t.cancelled()]);
-      }
+      yield* logTimeout(log, waitFor(t, 0), () => [t.cancelled()]);
     });
     assert.deepEqual(log, [["cleanup", 4], ["TimeoutError", 4, true], ["result", undefined], ["end", 4, 0, 1]]);
   });
@@ -682,13 +555,7 @@ describe("waitFor()", () => {
 
   test("waitFor(aw, null) waits without limit", async () => {
     const log = await scenario(function* (log) {
-      const v = yield* waitFor(
-        (function* () {
-          yield* sleep(1_000_000);
-          return "late";
-        })(),
-        null,
-      );
+      const v = yield* waitFor(later(1_000_000, "late"), null);
       log.push(["value", v, now()]);
     });
     assert.deepEqual(log, [["value", "late", 1_000_000], ["result", undefined], ["end", 1_000_000, 0, 1]]);
@@ -716,47 +583,22 @@ describe("waitFor()", () => {
 
   test("the inner error propagates as is", async () => {
     const log = await scenario(function* (log) {
-      try {
-        yield* waitFor(
-          (function* () {
-            yield* sleep(3);
-            throw new ValueError("inner");
-          })(),
-          10,
-        );
-      } catch (e) {
-        if (!(e instanceof ValueError)) throw e;
-        log.push(["ValueError", e.message, now()]);
-      }
+      const work = fail(3, new ValueError("inner"));
+      yield* catching(ValueError, waitFor(work, 10), (e) => log.push(["ValueError", e.message, now()]));
     });
     assert.deepEqual(log, [["ValueError", "inner", 3], ["result", undefined], ["end", 3, 0, 1]]);
   });
 
   test("cancelling the waiter cancels the inner work, waits for it, and raises CancelledError", async () => {
     const log = await scenario(function* (log) {
-      function* work(): Coroutine<void> {
-        try {
-          yield* sleep(100);
-        } catch (e) {
-          if (!isCancel(e)) throw e;
-          log.push(["inner-cancelled", now()]);
-          yield* sleep(2);
-          throw e;
-        }
-      }
-      const t = createTask(
-        (function* () {
-          return yield* waitFor(work(), 50);
-        })(),
-      );
-      yield* sleep(5);
-      t.cancel();
-      try {
-        yield* t;
-      } catch (e) {
-        if (!isCancel(e)) throw e;
+      const work = onCancel(function* (e) {
+        log.push(["inner-cancelled", now()]);
+        yield* sleep(2);
+        throw e;
+      });
+      const onCancelled = (_e: CancelledError, t: { cancelled(): boolean }) =>
         log.push(["outer-CancelledError", now(), t.cancelled()]);
-      }
+      yield* cancelAfter(5, waitFor(work, 50), onCancelled);
     });
     assert.deepEqual(log, [
       ["inner-cancelled", 5],
@@ -804,21 +646,10 @@ describe("waitFor()", () => {
 
   test("work finishing exactly at the deadline: the timeout's timer was scheduled first and wins", async () => {
     const log = await scenario(function* (log) {
-      try {
-        log.push([
-          "value",
-          yield* waitFor(
-            (function* () {
-              yield* sleep(10);
-              return "work";
-            })(),
-            10,
-          ),
-        ]);
-      } catch (e) {
-        if (!(e instanceof TimeoutError)) throw e;
-        log.push(["TimeoutError", now()]);
+      function* logValue(): Coroutine<void> {
+        log.push(["value", yield* waitFor(later(10, "work"), 10)]);
       }
+      yield* logTimeout(log, logValue());
     });
     assert.deepEqual(log, [["TimeoutError", 10], ["result", undefined], ["end", 10, 0, 1]]);
   });

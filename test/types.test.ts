@@ -19,6 +19,7 @@ import {
   Task,
   type Coroutine,
 } from "../src/index.js";
+import { vrun } from "./helpers.js";
 
 function* num(): Coroutine<number> {
   yield* sleep(1);
@@ -123,6 +124,6 @@ function relations(): void {
 void relations;
 
 test("the typed coroutine runs and returns the values its types describe", async () => {
-  const r = await run(typed(), { clock: "virtual" });
+  const r = await vrun(typed);
   assert.deepEqual(r, ["s", 1, true, [1, "s", "s", true], { k: 1 }, 1, "s", 10n, "p", [1, 1], 1]);
 });

@@ -4,13 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  run,
-  sleep,
   wait,
   asCompleted,
   createTask,
   getRunningLoop,
-  CancelledError,
   TimeoutError,
   ValueError,
   FIRST_COMPLETED,
@@ -19,25 +16,7 @@ import {
   type Coroutine,
   type Future,
 } from "../src/index.js";
-
-const vrun = <T>(main: () => Coroutine<T>): Promise<T> => run(main, { clock: "virtual" });
-const now = () => getRunningLoop().time();
-
-function* later<T>(d: number, v: T, ev?: unknown[], name?: string): Coroutine<T> {
-  try {
-    yield* sleep(d);
-  } catch (e) {
-    if (e instanceof CancelledError) ev?.push([`${name} cancelled`, now()]);
-    throw e;
-  }
-  ev?.push([`${name} done`, now()]);
-  return v;
-}
-
-function* fail(d: number, err: unknown): Coroutine<never> {
-  yield* sleep(d);
-  throw err;
-}
+import { vrun, now, later, fail } from "./helpers.js";
 
 /** Sorted task names of a set, as the Python scenarios print them. */
 const names = (s: Set<Future<unknown>>): string[] =>
@@ -61,7 +40,7 @@ test("wait: ALL_COMPLETED by default, [done, pending] as two Sets", async () => 
 test("wait: FIRST_COMPLETED returns at the first completion; the others keep running", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    const ts = [30, 10, 20].map((d) => createTask(later(d, d, ev, `t${d}`), { name: `t${d}` }));
+    const ts = [30, 10, 20].map((d) => createTask(later(d, d, ev, `t${d}`, false), { name: `t${d}` }));
     const [done, pending] = yield* wait(ts, { returnWhen: FIRST_COMPLETED });
     ev.push(["wait returned", names(done), names(pending), now()]);
     yield* wait(pending);
@@ -112,8 +91,8 @@ test("wait: FIRST_EXCEPTION returns at the first error, or when all are done if 
 test("wait: a timeout never raises and never cancels", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    const a = createTask(later(10, "a", ev, "a"), { name: "a" });
-    const b = createTask(later(100, "b", ev, "b"), { name: "b" });
+    const a = createTask(later(10, "a", ev, "a", false), { name: "a" });
+    const b = createTask(later(100, "b", ev, "b", false), { name: "b" });
     let [done, pending] = yield* wait([a, b], { timeout: 50 });
     ev.push(["wait returned", names(done), names(pending), now(), b.cancelled()]);
     ev.push(["b", yield* b, now()]);
@@ -202,12 +181,27 @@ test("wait on done futures still suspends once (callbacks go through the loop)",
 
 // ---- asCompleted ----
 
+/** Awaits asCompleted's awaitables in turn, logging `[value, time]`, or `onError(e)` for one that throws. */
+function* eachCompleted(
+  ev: unknown[],
+  aws: Iterable<Coroutine<unknown>>,
+  onError: (e: unknown) => unknown[] = (e) => {
+    throw e;
+  },
+): Coroutine<void> {
+  for (const aw of aws) {
+    try {
+      ev.push([yield* aw, now()]);
+    } catch (e) {
+      ev.push(onError(e));
+    }
+  }
+}
+
 test("asCompleted yields in completion order", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    for (const aw of asCompleted([later(30, "a"), later(10, "b"), later(20, "c")])) {
-      ev.push([yield* aw, now()]);
-    }
+    yield* eachCompleted(ev, asCompleted([later(30, "a"), later(10, "b"), later(20, "c")]));
   });
   assert.deepEqual(ev, [
     ["b", 10],
@@ -220,7 +214,7 @@ test("asCompleted accepts a Set of tasks", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
     const ts = new Set([3, 1, 2].map((d) => createTask(later(d, d))));
-    for (const aw of asCompleted(ts)) ev.push([yield* aw, now()]);
+    yield* eachCompleted(ev, asCompleted(ts));
   });
   assert.deepEqual(ev, [
     [1, 1],
@@ -232,13 +226,8 @@ test("asCompleted accepts a Set of tasks", async () => {
 test("asCompleted: an error is thrown by the awaitable of its turn", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    for (const aw of asCompleted<unknown>([fail(20, new Error("late")), later(10, "ok")])) {
-      try {
-        ev.push([yield* aw, now()]);
-      } catch (e) {
-        ev.push(["error", (e as Error).message, now()]);
-      }
-    }
+    const aws = asCompleted<unknown>([fail(20, new Error("late")), later(10, "ok")]);
+    yield* eachCompleted(ev, aws, (e) => ["error", (e as Error).message, now()]);
   });
   assert.deepEqual(ev, [
     ["ok", 10],
@@ -249,7 +238,7 @@ test("asCompleted: an error is thrown by the awaitable of its turn", async () =>
 test("asCompleted: at the timeout the next awaitable throws TimeoutError; nothing is cancelled", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    const slow = createTask(later(100, "slow", ev, "slow"));
+    const slow = createTask(later(100, "slow", ev, "slow", false));
     for (const aw of asCompleted([later(10, "fast"), slow], { timeout: 50 })) {
       try {
         ev.push([yield* aw, now()]);
@@ -273,14 +262,11 @@ test("asCompleted: at the timeout the next awaitable throws TimeoutError; nothin
 test("asCompleted: after the deadline every remaining awaitable throws TimeoutError", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    for (const aw of asCompleted([later(100, "x"), later(200, "y"), later(10, "z")], { timeout: 50 })) {
-      try {
-        ev.push([yield* aw, now()]);
-      } catch (e) {
-        assert.ok(e instanceof TimeoutError);
-        ev.push(["TimeoutError", now()]);
-      }
-    }
+    const aws = asCompleted([later(100, "x"), later(200, "y"), later(10, "z")], { timeout: 50 });
+    yield* eachCompleted(ev, aws, (e) => {
+      assert.ok(e instanceof TimeoutError);
+      return ["TimeoutError", now()];
+    });
   });
   assert.deepEqual(ev, [
     ["z", 10],

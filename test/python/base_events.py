@@ -1,16 +1,6 @@
 """CPython 3.13 scenarios behind test/base-events.test.ts (run: PYENV_VERSION=3.13.0 python3 base_events.py)."""
 import asyncio
-import logging
-from vloop import VirtualLoop, name
-
-
-def show(label, *x):
-    print(label, *x)
-
-
-def fmt(t):
-    r = round(t, 6)
-    return int(r) if r == int(r) else r
+from vloop import VirtualLoop, fmt, name, report, asyncio_log
 
 
 # call_soon is FIFO; callbacks scheduled by a callback run in the next iteration, after those already queued
@@ -23,12 +13,12 @@ loop.call_soon(a)
 loop.call_soon(lambda: log.append("b"))
 loop.call_soon(lambda: (log.append("c"), loop.stop()))
 loop.run_forever()
-show("callSoon-fifo", log, "running-after", loop.is_running())
+report("callSoon-fifo", log, "running-after", loop.is_running())
 loop.run_forever.__self__  # noqa
 # the 'a-child' callback is still queued: run_forever again runs it
 loop.call_soon(loop.stop)
 loop.run_forever()
-show("callSoon-leftover-runs-next", log)
+report("callSoon-leftover-runs-next", log)
 loop.close()
 
 # call_later / call_at ordering and exact virtual times; args are passed
@@ -44,7 +34,7 @@ loop.call_soon(rec, "soon")
 loop.call_later(-5, rec, "later-neg")
 loop.call_later(40, loop.stop)
 loop.run_forever()
-show("timers", log)
+report("timers", log)
 loop.close()
 
 # equal deadlines fire in scheduling order (here, as in our contract; CPython's heap is not stable in general)
@@ -54,7 +44,7 @@ for i in range(10):
     loop.call_at(5 if i % 2 == 0 else 3, log.append, i)
 loop.call_at(6, loop.stop)
 loop.run_forever()
-show("equal-deadlines", log)
+report("equal-deadlines", log)
 loop.close()
 
 # Handle.cancel / TimerHandle.when
@@ -63,13 +53,13 @@ log = []
 h1 = loop.call_soon(log.append, "h1")
 h2 = loop.call_later(5, log.append, "h2")
 h3 = loop.call_soon(log.append, "h3")
-show("when", h2.when(), h1.cancelled())
+report("when", h2.when(), h1.cancelled())
 h1.cancel(); h2.cancel()
 h2.cancel()
-show("cancelled", h1.cancelled(), h2.cancelled(), h3.cancelled())
+report("cancelled", h1.cancelled(), h2.cancelled(), h3.cancelled())
 loop.call_later(10, loop.stop)
 loop.run_forever()
-show("handles", log, fmt(loop.time()))
+report("handles", log, fmt(loop.time()))
 loop.close()
 
 # a callback cancelling a later one in the same batch
@@ -80,7 +70,7 @@ loop.call_soon(lambda: (log.append("x"), hb.cancel()))
 hb = loop.call_soon(log.append, "y")
 loop.call_soon(loop.stop)
 loop.run_forever()
-show("cancel-in-batch", log)
+report("cancel-in-batch", log)
 loop.close()
 
 # run_until_complete: result, is_running inside, time; exception propagates
@@ -88,17 +78,17 @@ loop = VirtualLoop()
 async def work():
     await asyncio.sleep(25)
     return ("done", loop.is_running(), fmt(loop.time()))
-show("ruc", loop.run_until_complete(work()), loop.is_running())
+report("ruc", loop.run_until_complete(work()), loop.is_running())
 async def bad():
     await asyncio.sleep(1)
     raise ValueError("bad")
 try:
     loop.run_until_complete(bad())
 except ValueError as e:
-    show("ruc-error", str(e), fmt(loop.time()))
+    report("ruc-error", str(e), fmt(loop.time()))
 f = loop.create_future()
 loop.call_later(4, f.set_result, "fut")
-show("ruc-future", loop.run_until_complete(f), fmt(loop.time()))
+report("ruc-future", loop.run_until_complete(f), fmt(loop.time()))
 # run_until_complete / run_forever / close while running (each on its own loop: in 3.13.0 a failed nested
 # run_forever() resets the loop's running state, a CPython bug we do not reproduce)
 async def nested_ruc():
@@ -106,12 +96,12 @@ async def nested_ruc():
     try:
         loop.run_until_complete(c)
     except RuntimeError as e:
-        show("ruc-while-running", str(e))
+        report("ruc-while-running", str(e))
     c.close()
     try:
         loop.close()
     except RuntimeError as e:
-        show("close-while-running", str(e))
+        report("close-while-running", str(e))
 loop.run_until_complete(nested_ruc())
 loop.close()
 loop = VirtualLoop()
@@ -119,7 +109,7 @@ async def nested_rf():
     try:
         loop.run_forever()
     except RuntimeError as e:
-        show("rf-while-running", str(e))
+        report("rf-while-running", str(e))
 loop.run_until_complete(nested_rf())
 loop.close()
 
@@ -129,7 +119,7 @@ log = []
 loop.call_soon(lambda: (log.append(1), loop.call_soon(log.append, 2)))
 loop.stop()
 loop.run_forever()
-show("stop-before-run", log, loop.is_running())
+report("stop-before-run", log, loop.is_running())
 loop.close()
 
 # stop from a timer; time stays at that timer
@@ -137,14 +127,14 @@ loop = VirtualLoop()
 loop.call_later(7, loop.stop)
 loop.call_later(9, print, "never")
 loop.run_forever()
-show("stop-from-timer", fmt(loop.time()))
+report("stop-from-timer", fmt(loop.time()))
 loop.close()
 
 # closed loop
 loop = VirtualLoop()
 loop.close()
 loop.close()
-show("closed", loop.is_closed())
+report("closed", loop.is_closed())
 for label, fn in [("call_soon", lambda: loop.call_soon(print)),
                   ("call_later", lambda: loop.call_later(1, print)),
                   ("call_at", lambda: loop.call_at(1, print)),
@@ -153,52 +143,48 @@ for label, fn in [("call_soon", lambda: loop.call_soon(print)),
                   ("create_task", lambda: loop.create_task(asyncio.sleep(0)))]:
     try:
         fn()
-        show("closed-use", label, "no error")
+        report("closed-use", label, "no error")
     except RuntimeError as e:
-        show("closed-use", label, name(e), str(e))
+        report("closed-use", label, name(e), str(e))
 
 # exception handler
 loop = VirtualLoop()
 seen = []
-show("handler-default", loop.get_exception_handler())
+report("handler-default", loop.get_exception_handler())
 def handler(lp, ctx):
     seen.append((lp is loop, ctx["message"][:21], name(ctx.get("exception")), "handle" in ctx))
 loop.set_exception_handler(handler)
-show("handler-get", loop.get_exception_handler() is handler)
+report("handler-get", loop.get_exception_handler() is handler)
 def boom():
     raise ValueError("cb")
 loop.call_soon(boom)
 loop.call_soon(lambda: seen.append("next callback still runs"))
 loop.call_soon(loop.stop)
 loop.run_forever()
-show("handler-callback-error", seen)
+report("handler-callback-error", seen)
 seen.clear()
 loop.call_exception_handler({"message": "custom", "exception": KeyError("k")})
-show("handler-call", seen)
+report("handler-call", seen)
 # handler that raises: the error is logged by the default handler, nothing propagates
-records = []
-class H(logging.Handler):
-    def emit(self, record):
-        records.append(record.getMessage())
-logging.getLogger("asyncio").addHandler(H())
+records = asyncio_log()
 def raising(lp, ctx):
     raise RuntimeError("handler broke")
 loop.set_exception_handler(raising)
 loop.call_exception_handler({"message": "m1"})
-show("raising-handler", [r.split("\n")[0] for r in records])
+report("raising-handler", [r.split("\n")[0] for r in records])
 records.clear()
 loop.set_exception_handler(None)
-show("handler-reset", loop.get_exception_handler())
+report("handler-reset", loop.get_exception_handler())
 loop.call_exception_handler({"message": "to default", "exception": ValueError("x")})
-show("default-logs", [r.split("\n")[0] for r in records])
+report("default-logs", [r.split("\n")[0] for r in records])
 records.clear()
 loop.default_exception_handler({"message": "direct default"})
-show("default-direct", [r.split("\n")[0] for r in records])
+report("default-direct", [r.split("\n")[0] for r in records])
 loop.close()
 
 # debug flag
 loop = VirtualLoop()
-show("debug", loop.get_debug(), (loop.set_debug(True), loop.get_debug())[1], loop.slow_callback_duration)
+report("debug", loop.get_debug(), (loop.set_debug(True), loop.get_debug())[1], loop.slow_callback_duration)
 loop.close()
 
 # FIFO interleaving of tasks without a seed
@@ -210,7 +196,7 @@ async def racy():
             await asyncio.sleep(0)
     await asyncio.gather(*(w(i) for i in range(3)))
     return out
-show("fifo-tasks", asyncio.run(racy(), loop_factory=VirtualLoop))
+report("fifo-tasks", asyncio.run(racy(), loop_factory=VirtualLoop))
 
 # new tasks start on the next iteration, after already-ready callbacks
 async def start_order():
@@ -224,7 +210,7 @@ async def start_order():
     out.append("creator-continues")
     await asyncio.sleep(0)
     return out
-show("task-start-order", asyncio.run(start_order(), loop_factory=VirtualLoop))
+report("task-start-order", asyncio.run(start_order(), loop_factory=VirtualLoop))
 
 # stop() before run_until_complete: one iteration, then RuntimeError; the loop is reusable
 loop = VirtualLoop()
@@ -232,13 +218,13 @@ loop.stop()
 try:
     loop.run_until_complete(asyncio.sleep(10))
 except RuntimeError as e:
-    show("stopped-before-complete", str(e), fmt(loop.time()))
-show("reusable", loop.run_until_complete(asyncio.sleep(5, "x")), fmt(loop.time()))
+    report("stopped-before-complete", str(e), fmt(loop.time()))
+report("reusable", loop.run_until_complete(asyncio.sleep(5, "x")), fmt(loop.time()))
 # a future of another loop
 other = VirtualLoop()
 try:
     loop.run_until_complete(other.create_future())
 except ValueError as e:
-    show("other-loop-future", name(e))
+    report("other-loop-future", name(e))
 other.close()
 loop.close()

@@ -5,7 +5,7 @@ aexit({ failed: false }) or aexit({ failed: true, error }).
 """
 import asyncio
 from asyncio import CancelledError
-from vloop import vrun, now, name
+from vloop import now, name, scenario
 
 
 class CM:
@@ -25,21 +25,6 @@ class CM:
         if self.exit_error:
             raise self.exit_error
         return self.suppress
-
-
-def scenario(f):
-    log = []
-    async def main():
-        try:
-            r = await f(log)
-            log.append(("result", r))
-        except BaseException as e:
-            log.append(("raised", name(e), str(e)))
-        log.append(("end", now()))
-    vrun(main())
-    print(f.__name__)
-    for x in log:
-        print("   ", x)
 
 
 async def ok(log):
@@ -108,4 +93,4 @@ async def falsy_non_bool(log):
 
 
 for s in [ok, body_error, suppressed, exit_error_replaces, enter_error, cancelled_in_body, suppress_cancel, falsy_non_bool]:
-    scenario(s)
+    scenario(s, tasks=False)

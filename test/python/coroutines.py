@@ -11,7 +11,7 @@ Differences that are by design:
 """
 import asyncio
 import types
-from vclock import run, now, ms, show
+from vloop import vrun, now, show, run_each
 
 
 @types.coroutine
@@ -45,7 +45,7 @@ async def bare_yield_caught():
             ev.append("not reached")
         except RuntimeError as e:
             ev.append(("caught", str(e)))
-        await asyncio.sleep(ms(1))
+        await asyncio.sleep(1)
         ev.append(("goes on", now()))
         return "ok"
 
@@ -104,7 +104,7 @@ async def nested_exception_same_object():
     err = ValueError("deep")
 
     async def deep():
-        await asyncio.sleep(ms(2))
+        await asyncio.sleep(2)
         raise err
 
     async def middle():
@@ -126,7 +126,7 @@ def bare_yield_in_main():
         await bad_yield(1)
 
     try:
-        run(main())
+        vrun(main())
     except RuntimeError as e:
         show("bare_yield_in_main", ["run raised", type(e).__name__])
 
@@ -134,7 +134,6 @@ def bare_yield_in_main():
 SCENARIOS = [iscoroutine, bare_yield_caught, bare_yield_uncaught, lazy, await_coroutine_inline,
              nested_exception_same_object]
 
-for s in SCENARIOS:
-    run(s())  # a fresh virtual loop each: time starts at 0
+run_each(SCENARIOS)  # a fresh virtual loop each: time starts at 0
 
 bare_yield_in_main()

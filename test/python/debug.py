@@ -9,13 +9,9 @@ import asyncio
 import logging
 import time
 from asyncio import CancelledError
+from vloop import asyncio_log
 
-records = []
-class H(logging.Handler):
-    def emit(self, record):
-        records.append(record.getMessage())
-logging.getLogger("asyncio").addHandler(H())
-logging.getLogger("asyncio").setLevel(logging.DEBUG)
+records = asyncio_log(logging.DEBUG)
 
 
 async def slow():

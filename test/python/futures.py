@@ -4,7 +4,7 @@ Run: PYENV_VERSION=3.13.0 python3 test/python/futures.py
 Each scenario prints the event list the TypeScript test asserts with deepEqual.
 """
 import asyncio
-from vclock import run, now, ms, show
+from vloop import now, show, run_each
 
 
 async def result_and_states():
@@ -190,7 +190,7 @@ async def await_future_exception_same_object():
     ev = []
     f = loop.create_future()
     err = KeyError("k")
-    loop.call_later(ms(5), f.set_exception, err)
+    loop.call_later(5, f.set_exception, err)
     try:
         await f
     except KeyError as e:
@@ -226,6 +226,5 @@ SCENARIOS = [result_and_states, exception_state, cancel_states, callbacks_throug
               await_pending_future_wakeup_order, awaiting_cancelled_future_gets_message,
               await_future_exception_same_object, get_loop, callback_raises]
 
-for s in SCENARIOS:
-    run(s())  # a fresh virtual loop each: time starts at 0
+run_each(SCENARIOS)  # a fresh virtual loop each: time starts at 0
 

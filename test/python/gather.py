@@ -5,26 +5,7 @@ Each scenario prints the event list the TypeScript test asserts with deepEqual.
 """
 import asyncio
 import gc
-from vclock import run, now, ms, show
-
-
-async def later(d, v, ev=None, name=None):
-    try:
-        await asyncio.sleep(ms(d))
-    except asyncio.CancelledError as e:
-        if ev is not None:
-            ev.append((f"{name} cancelled", str(e), now()))
-        raise
-    if ev is not None:
-        ev.append((f"{name} done", now()))
-    return v
-
-
-async def fail(d, err, ev=None, name=None):
-    await asyncio.sleep(ms(d))
-    if ev is not None:
-        ev.append((f"{name} raises", now()))
-    raise err
+from vloop import now, show, run_each, later, fail, cancel_after
 
 
 async def results_in_order():
@@ -49,7 +30,7 @@ async def first_exception_propagates():
         await asyncio.gather(fail(10, err, ev, "failer"), slow, later(20, "mid", ev, "mid"))
     except ValueError as e:
         ev.append(("main caught", e is err, now(), slow.done()))
-    await asyncio.sleep(ms(50))
+    await asyncio.sleep(50)
     ev.append(("slow", slow.cancelled(), slow.result()))
     show("first_exception_propagates", ev)
 
@@ -64,13 +45,7 @@ async def cancel_awaiting_task_cancels_children():
             ev.append(("parent cancelled", str(e), now()))
             raise
 
-    t = asyncio.create_task(parent())
-    await asyncio.sleep(ms(10))
-    t.cancel("stop")
-    try:
-        await t
-    except asyncio.CancelledError:
-        ev.append(("main", t.cancelled(), now()))
+    await cancel_after(10, parent(), lambda e, t: ev.append(("main", t.cancelled(), now())), "stop")
     show("cancel_awaiting_task_cancels_children", ev)
 
 
@@ -79,7 +54,7 @@ async def cancel_the_gather_future():
     done_child = asyncio.create_task(later(1, "early"))
     a = asyncio.create_task(later(100, 1, ev, "a"))
     g = asyncio.gather(done_child, a, later(200, 2, ev, "b"))
-    await asyncio.sleep(ms(10))
+    await asyncio.sleep(10)
     ev.append(("cancel", g.cancel("m"), g.done()))
     try:
         await g
@@ -93,7 +68,7 @@ async def cancel_the_gather_future():
 async def cancel_gather_with_return_exceptions():
     ev = []
     g = asyncio.gather(later(100, 1, ev, "a"), return_exceptions=True)
-    await asyncio.sleep(ms(10))
+    await asyncio.sleep(10)
     g.cancel()
     try:
         r = await g
@@ -102,7 +77,7 @@ async def cancel_gather_with_return_exceptions():
         ev.append(("raised CancelledError", str(e)))
     # with a message: the CancelledError the last child ended with, so the message is kept
     g = asyncio.gather(later(100, 1, ev, "b"), later(50, 2, ev, "c"), return_exceptions=True)
-    await asyncio.sleep(ms(10))
+    await asyncio.sleep(10)
     g.cancel("m")
     try:
         r = await g
@@ -119,7 +94,7 @@ async def a_child_cancelled():
     g = asyncio.gather(a, b)
 
     async def canceller():
-        await asyncio.sleep(ms(10))
+        await asyncio.sleep(10)
         a.cancel("child msg")
 
     asyncio.create_task(canceller())
@@ -136,7 +111,7 @@ async def a_child_cancelled_return_exceptions():
     ev = []
     a = asyncio.create_task(later(100, 1))
     g = asyncio.gather(a, later(200, 2), return_exceptions=True)
-    await asyncio.sleep(ms(10))
+    await asyncio.sleep(10)
     a.cancel("child msg")
     r = await g
     ev.append((type(r[0]).__name__, str(r[0]), r[1], now(), g.cancelled()))
@@ -148,14 +123,14 @@ async def same_coroutine_twice():
 
     async def once():
         ev.append("ran")
-        await asyncio.sleep(ms(1))
+        await asyncio.sleep(1)
         return "v"
 
     c = once()
     r = await asyncio.gather(c, c)
     loop = asyncio.get_running_loop()
     f = loop.create_future()
-    loop.call_later(ms(2), f.set_result, "f")
+    loop.call_later(2, f.set_result, "f")
     r2 = await asyncio.gather(f, f, later(1, "x"))
     show("same_coroutine_twice", [ev, r, r2, now()])
 
@@ -206,7 +181,7 @@ async def other_exceptions_are_retrieved():
         await asyncio.gather(fail(1, ValueError("one")), fail(2, ValueError("two")))
     except ValueError as e:
         first = str(e)
-    await asyncio.sleep(ms(5))
+    await asyncio.sleep(5)
     gc.collect()
     await asyncio.sleep(0)
     show("other_exceptions_are_retrieved", [first, reports])
@@ -229,12 +204,12 @@ async def child_swallows_gather_cancel():
     ev = []
     async def swallower():
         try:
-            await asyncio.sleep(ms(100))
+            await asyncio.sleep(100)
         except asyncio.CancelledError:
             ev.append(("child swallowed", now()))
         return "x"
     g = asyncio.gather(swallower())
-    await asyncio.sleep(ms(10))
+    await asyncio.sleep(10)
     ev.append(("cancel", g.cancel("q")))
     try:
         r = await g
@@ -250,5 +225,4 @@ SCENARIOS = [results_in_order, child_swallows_gather_cancel, return_exceptions, 
              a_child_cancelled_return_exceptions, same_coroutine_twice, no_args, iterations_to_wake,
              done_futures, other_exceptions_are_retrieved, exception_after_cancel_request]
 
-for s in SCENARIOS:
-    run(s())  # a fresh virtual loop each: time starts at 0
+run_each(SCENARIOS)  # a fresh virtual loop each: time starts at 0

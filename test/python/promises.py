@@ -9,10 +9,7 @@ import concurrent.futures
 import threading
 import time
 from asyncio import CancelledError
-
-
-def show(label, *x):
-    print(label, *x)
+from vloop import report
 
 
 def later(cf, delay, value=None, exc=None):
@@ -33,8 +30,8 @@ async def main():
     cf = concurrent.futures.Future()
     later(cf, 0.01, value=5)
     f = asyncio.wrap_future(cf)
-    show("is-future", asyncio.isfuture(f), f.done())
-    show("value", await f)
+    report("is-future", asyncio.isfuture(f), f.done())
+    report("value", await f)
 
     # adopts an error, same object
     err = ValueError("rejected")
@@ -43,20 +40,20 @@ async def main():
     try:
         await asyncio.wrap_future(cf)
     except ValueError as e:
-        show("error-same-object", e is err)
+        report("error-same-object", e is err)
 
     # cancelling the asyncio future cancels the source (CPython: from a done callback, i.e. one loop
     # iteration later; asyncio-ts aborts the signal synchronously inside cancel())
     cf = concurrent.futures.Future()
     f = asyncio.wrap_future(cf)
     f.cancel("stop")
-    show("source-cancelled-synchronously", cf.cancelled())
+    report("source-cancelled-synchronously", cf.cancelled())
     await asyncio.sleep(0)
-    show("source-cancelled-next-iteration", cf.cancelled(), f.cancelled())
+    report("source-cancelled-next-iteration", cf.cancelled(), f.cancelled())
     try:
         await f
     except CancelledError as e:
-        show("await-cancelled", repr(e.args))
+        report("await-cancelled", repr(e.args))
 
     # a task awaiting an adopted future is cancelled: the future, and so the source, is cancelled
     cf = concurrent.futures.Future()
@@ -68,14 +65,14 @@ async def main():
     try:
         await t
     except CancelledError:
-        show("task-cancel-cancels-source", cf.cancelled(), t.cancelled())
+        report("task-cancel-cancels-source", cf.cancelled(), t.cancelled())
 
     # a source that settles after the adopted future was cancelled changes nothing
     cf = concurrent.futures.Future()
     f = asyncio.wrap_future(cf)
     f.cancel()
     await asyncio.sleep(0.02)
-    show("late-settle-ignored", f.cancelled())
+    report("late-settle-ignored", f.cancelled())
 
     # timeout around an adopted future that never settles
     cf = concurrent.futures.Future()
@@ -83,6 +80,6 @@ async def main():
         async with asyncio.timeout(0.02):
             await asyncio.wrap_future(cf)
     except TimeoutError:
-        show("timeout-cancels-source", cf.cancelled())
+        report("timeout-cancels-source", cf.cancelled())
 
 asyncio.run(main())

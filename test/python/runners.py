@@ -1,18 +1,14 @@
 """CPython 3.13 scenarios behind test/runners.test.ts (run: PYENV_VERSION=3.13.0 python3 runners.py)."""
 import asyncio
 from asyncio import CancelledError
-from vloop import VirtualLoop, vrun, now, name
-
-
-def show(label, *x):
-    print(label, *x)
+from vloop import VirtualLoop, vrun, now, name, report
 
 
 # run(main) returns main's value
 async def value():
     await asyncio.sleep(5)
     return ("v", now())
-show("value", vrun(value()))
+report("value", vrun(value()))
 
 # main's exception propagates
 async def fails():
@@ -21,14 +17,14 @@ async def fails():
 try:
     vrun(fails())
 except ValueError as e:
-    show("main-error", name(e), str(e))
+    report("main-error", name(e), str(e))
 
 # a non-coroutine: 3.13 ValueError (3.14: TypeError), raised before any loop is created
 for bad in (42, lambda: None, asyncio.sleep):
     try:
         asyncio.run(bad)
     except (ValueError, TypeError) as e:
-        show("non-coroutine", name(e))
+        report("non-coroutine", name(e))
 
 # run inside a running loop: RuntimeError at once; the coroutine is not run
 ran = []
@@ -39,16 +35,16 @@ async def outer():
     try:
         asyncio.run(c)
     except RuntimeError as e:
-        show("nested-run", name(e), str(e))
+        report("nested-run", name(e), str(e))
     c.close()
     r = asyncio.Runner()
     c2 = inner()
     try:
         r.run(c2)
     except RuntimeError as e:
-        show("nested-Runner.run", name(e), str(e))
+        report("nested-Runner.run", name(e), str(e))
     c2.close()
-    show("inner-ran", ran)
+    report("inner-ran", ran)
 vrun(outer())
 
 # leftover tasks are cancelled and awaited (their cleanup may await); all_tasks empty after
@@ -70,9 +66,9 @@ async def main_leaves_tasks():
 loop_ref = []
 def factory():
     l = VirtualLoop(); loop_ref.append(l); return l
-show("leftovers-result", asyncio.run(main_leaves_tasks(), loop_factory=factory))
-show("leftovers-log", log)
-show("leftovers-all_tasks-after", len(asyncio.all_tasks(loop_ref[0])), loop_ref[0].is_closed(), loop_ref[0].time())
+report("leftovers-result", asyncio.run(main_leaves_tasks(), loop_factory=factory))
+report("leftovers-log", log)
+report("leftovers-all_tasks-after", len(asyncio.all_tasks(loop_ref[0])), loop_ref[0].is_closed(), loop_ref[0].time())
 
 # a leftover task that fails while being cancelled goes to the exception handler
 ctxs = []
@@ -86,7 +82,7 @@ async def main_bad_leftover():
     asyncio.create_task(bad_leftover(), name="bad")
     await asyncio.sleep(1)
 asyncio.run(main_bad_leftover(), loop_factory=VirtualLoop)
-show("shutdown-handler", [(c["message"], name(c["exception"]), c["task"].get_name()) for c in ctxs])
+report("shutdown-handler", [(c["message"], name(c["exception"]), c["task"].get_name()) for c in ctxs])
 
 # a leftover task that swallows the cancellation and returns still ends; run returns main's value
 async def stubborn():
@@ -99,7 +95,7 @@ async def main_stubborn():
     asyncio.create_task(stubborn())
     await asyncio.sleep(1)
     return "ok"
-show("stubborn", vrun(main_stubborn()))
+report("stubborn", vrun(main_stubborn()))
 
 # main cancelled by itself -> CancelledError out of run
 async def self_cancel():
@@ -108,12 +104,12 @@ async def self_cancel():
 try:
     vrun(self_cancel())
 except CancelledError as e:
-    show("main-cancelled", name(e))
+    report("main-cancelled", name(e))
 
 # debug flag reaches the loop
 async def dbg():
     return asyncio.get_running_loop().get_debug()
-show("debug", vrun(dbg(), debug=True), vrun(dbg(), debug=False))
+report("debug", vrun(dbg(), debug=True), vrun(dbg(), debug=False))
 
 # Runner: run twice on the same loop; tasks survive between runs; close cancels them
 rlog = []
@@ -133,36 +129,36 @@ async def second():
 r = asyncio.Runner(loop_factory=VirtualLoop)
 a = r.run(first())
 b = r.run(second())
-show("runner-twice", a[0], b[0], a[1] == b[1], b[2])
+report("runner-twice", a[0], b[0], a[1] == b[1], b[2])
 lp = r.get_loop()
 r.close()
-show("runner-close", rlog, lp.is_closed())
+report("runner-close", rlog, lp.is_closed())
 c = second()
 try:
     r.run(c)
 except RuntimeError as e:
-    show("run-after-close", str(e))
+    report("run-after-close", str(e))
 c.close()
 try:
     r.get_loop()
 except RuntimeError as e:
-    show("get_loop-after-close", str(e))
+    report("get_loop-after-close", str(e))
 r.close()
-show("close-twice", "ok")
+report("close-twice", "ok")
 
 # Runner.run: main's error propagates and the runner stays usable
 r = asyncio.Runner(loop_factory=VirtualLoop)
 try:
     r.run(fails())
 except ValueError as e:
-    show("runner-error", str(e))
-show("runner-usable", r.run(value()))
+    report("runner-error", str(e))
+report("runner-usable", r.run(value()))
 r.close()
 
 # close() before any run does nothing; get_loop() creates the loop lazily
 r = asyncio.Runner(loop_factory=VirtualLoop)
 r.close()
-show("close-before-any-run-is-a-no-op", r.run(value()))
+report("close-before-any-run-is-a-no-op", r.run(value()))
 r.close()
 
 # all_tasks() inside main: main + the tasks still pending; all done after run
@@ -174,7 +170,7 @@ async def main_all_tasks():
         made.append(asyncio.create_task(sleeper(i)))
     await asyncio.sleep(150)
     return len(asyncio.all_tasks())
-show("all_tasks-inside", vrun(main_all_tasks()), [(t.done(), t.cancelled()) for t in made])
+report("all_tasks-inside", vrun(main_all_tasks()), [(t.done(), t.cancelled()) for t in made])
 
 # main fails while a leftover needs an awaiting cleanup: the leftover is cancelled and awaited first
 flog = []
@@ -193,4 +189,4 @@ try:
     vrun(main_fails_with_leftover())
 except ValueError as e:
     flog.append(("run-raised", str(e)))
-show("main-fails-with-leftover", flog)
+report("main-fails-with-leftover", flog)

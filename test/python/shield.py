@@ -5,17 +5,12 @@ Each scenario prints the event list the TypeScript test asserts with deepEqual.
 """
 import asyncio
 import gc
-from vclock import run, now, ms, show
+from vloop import now, show, run_each, later, fail, cancel_after
 
 
-async def work(ev, d=100, v="inner result"):
-    try:
-        await asyncio.sleep(ms(d))
-    except asyncio.CancelledError:
-        ev.append(("inner cancelled", now()))
-        raise
-    ev.append(("inner done", now()))
-    return v
+def work(ev, d=100, v="inner result"):
+    """The shielded work: sleeps `d`, returns `v`, logs ("inner done", time) or ("inner cancelled", time)."""
+    return later(d, v, ev, "inner", message=False)
 
 
 async def outer_cancel_does_not_cancel_inner():
@@ -29,13 +24,7 @@ async def outer_cancel_does_not_cancel_inner():
             ev.append(("waiter cancelled", str(e), now(), inner.done()))
             raise
 
-    w = asyncio.create_task(waiter())
-    await asyncio.sleep(ms(10))
-    w.cancel("go away")
-    try:
-        await w
-    except asyncio.CancelledError:
-        ev.append(("waiter task", w.cancelled()))
+    await cancel_after(10, waiter(), lambda e, w: ev.append(("waiter task", w.cancelled())), "go away")
     ev.append(("main awaits inner", await inner, inner.cancelled(), now()))
     show("outer_cancel_does_not_cancel_inner", ev)
 
@@ -44,7 +33,7 @@ async def shield_future_cancel_does_not_cancel_inner():
     ev = []
     inner = asyncio.create_task(work(ev))
     outer = asyncio.shield(inner)
-    await asyncio.sleep(ms(10))
+    await asyncio.sleep(10)
     ev.append(("outer.cancel()", outer.cancel(), outer.cancelled(), inner.cancelled()))
     ev.append(("inner result", await inner, now()))
     show("shield_future_cancel_does_not_cancel_inner", ev)
@@ -56,7 +45,7 @@ async def inner_cancelled_cancels_outer():
     outer = asyncio.shield(inner)
 
     async def canceller():
-        await asyncio.sleep(ms(10))
+        await asyncio.sleep(10)
         inner.cancel("inner msg")
 
     asyncio.create_task(canceller())
@@ -70,13 +59,8 @@ async def inner_cancelled_cancels_outer():
 async def inner_exception_passes_through():
     ev = []
     err = ValueError("inner failed")
-
-    async def bad():
-        await asyncio.sleep(ms(5))
-        raise err
-
     try:
-        await asyncio.shield(bad())
+        await asyncio.shield(fail(5, err))
     except ValueError as e:
         ev.append(("same error", e is err, now()))
     show("inner_exception_passes_through", ev)
@@ -88,14 +72,8 @@ async def shield_coroutine_keeps_running():
     async def waiter():
         await asyncio.shield(work(ev, 50, "x"))
 
-    w = asyncio.create_task(waiter())
-    await asyncio.sleep(ms(10))
-    w.cancel()
-    try:
-        await w
-    except asyncio.CancelledError:
-        ev.append(("waiter cancelled", now()))
-    await asyncio.sleep(ms(100))
+    await cancel_after(10, waiter(), lambda e, w: ev.append(("waiter cancelled", now())))
+    await asyncio.sleep(100)
     show("shield_coroutine_keeps_running", ev)
 
 
@@ -118,19 +96,10 @@ async def shield_inner_fails_after_outer_cancelled():
     loop = asyncio.get_running_loop()
     reports = []
     loop.set_exception_handler(lambda l, ctx: reports.append(ctx["message"]))
-    async def bad():
-        await asyncio.sleep(ms(20))
-        raise ValueError("nobody")
     async def waiter():
-        await asyncio.shield(bad())
-    w = asyncio.create_task(waiter())
-    await asyncio.sleep(ms(10))
-    w.cancel()
-    try:
-        await w
-    except asyncio.CancelledError:
-        pass
-    await asyncio.sleep(ms(20))
+        await asyncio.shield(fail(20, ValueError("nobody")))
+    await cancel_after(10, waiter(), lambda e, w: None)
+    await asyncio.sleep(20)
     gc.collect()
     await asyncio.sleep(0)
     show("shield_inner_fails_after_outer_cancelled", [reports, now()])
@@ -140,5 +109,4 @@ SCENARIOS = [outer_cancel_does_not_cancel_inner, shield_inner_fails_after_outer_
              inner_cancelled_cancels_outer, inner_exception_passes_through,
              shield_coroutine_keeps_running, shield_done_future, result_passes_through]
 
-for s in SCENARIOS:
-    run(s())  # a fresh virtual loop each: time starts at 0
+run_each(SCENARIOS)  # a fresh virtual loop each: time starts at 0

@@ -4,7 +4,7 @@ Run: PYENV_VERSION=3.13.0 python3 test/python/sleep.py
 Each scenario prints the event list the TypeScript test asserts with deepEqual.
 """
 import asyncio
-from vclock import run, now, ms, show
+from vloop import now, show, run_each, sleep_log_cancel, cancel_after
 
 
 async def sleep0_interleaves():
@@ -39,8 +39,8 @@ async def sleep0_yields_exactly_once():
 
 
 async def sleep_result():
-    ev = [await asyncio.sleep(ms(10), "ten"), now(), await asyncio.sleep(0, "zero"), now(),
-          await asyncio.sleep(ms(5)), now()]
+    ev = [await asyncio.sleep(10, "ten"), now(), await asyncio.sleep(0, "zero"), now(),
+          await asyncio.sleep(5), now()]
     show("sleep_result", ev)
 
 
@@ -51,7 +51,7 @@ async def negative_is_zero():
         ev.append("other")
 
     asyncio.create_task(other())
-    r = await asyncio.sleep(ms(-100), "neg")
+    r = await asyncio.sleep(-100, "neg")
     ev.append((r, now()))
     show("negative_is_zero", ev)
 
@@ -78,17 +78,17 @@ async def virtual_time_exact():
     ev = []
 
     async def s(name, d):
-        await asyncio.sleep(ms(d))
+        await asyncio.sleep(d)
         ev.append((name, now()))
 
-    await asyncio.sleep(ms(1000))
+    await asyncio.sleep(1000)
     ev.append(("main", now()))
-    await asyncio.sleep(ms(250))
-    await asyncio.sleep(ms(250))
+    await asyncio.sleep(250)
+    await asyncio.sleep(250)
     ev.append(("main", now()))
     await asyncio.gather(s("a", 300), s("b", 100), s("c", 200), s("d", 100))
     ev.append(("gathered", now()))
-    await asyncio.sleep(3600)
+    await asyncio.sleep(3_600_000)
     ev.append(("an hour later", now()))
     show("virtual_time_exact", ev)
 
@@ -96,23 +96,10 @@ async def virtual_time_exact():
 async def cancel_sleeping_task():
     ev = []
 
-    async def sleeper():
-        try:
-            await asyncio.sleep(ms(10_000))
-        except asyncio.CancelledError:
-            ev.append(("sleeper cancelled", now()))
-            raise
-
-    t = asyncio.create_task(sleeper())
-    await asyncio.sleep(ms(100))
-    t.cancel()
-    try:
-        await t
-    except asyncio.CancelledError:
-        pass
+    await cancel_after(100, sleep_log_cancel(ev, "sleeper cancelled", 10_000), lambda e, t: None)
     ev.append(("main", now()))
     # the cancelled timer does not hold the clock back: the next timer is 5 ms away
-    await asyncio.sleep(ms(5))
+    await asyncio.sleep(5)
     ev.append(("main", now()))
     show("cancel_sleeping_task", ev)
 
@@ -120,5 +107,4 @@ async def cancel_sleeping_task():
 SCENARIOS = [sleep0_interleaves, sleep0_yields_exactly_once, sleep_result, negative_is_zero,
              bad_delays, virtual_time_exact, cancel_sleeping_task]
 
-for s in SCENARIOS:
-    run(s())  # a fresh virtual loop each: time starts at 0
+run_each(SCENARIOS)  # a fresh virtual loop each: time starts at 0

@@ -1,22 +1,7 @@
 """CPython 3.13 scenarios behind test/taskgroups.test.ts (run: PYENV_VERSION=3.13.0 python3 taskgroups.py)."""
 import asyncio
 from asyncio import CancelledError, TaskGroup
-from vloop import vrun, now, name
-
-
-def scenario(f):
-    log = []
-    async def main():
-        try:
-            r = await f(log)
-            log.append(("result", r))
-        except BaseException as e:
-            log.append(("raised", name(e), str(e)))
-        log.append(("end", now(), asyncio.current_task().cancelling(), len(asyncio.all_tasks())))
-    vrun(main())
-    print(f.__name__)
-    for x in log:
-        print("   ", x)
+from vloop import now, name, scenario
 
 
 async def basic(log):

@@ -5,7 +5,7 @@ Each scenario prints the event list the TypeScript test asserts with deepEqual.
 """
 import asyncio
 import gc
-from vclock import run, now, ms, show
+from vloop import now, show, run_each, on_cancel, cancel_after
 
 
 async def starts_next_iteration():
@@ -31,7 +31,7 @@ async def cancel_is_a_request():
     async def child():
         try:
             ev.append("child sleeping")
-            await asyncio.sleep(ms(1000))
+            await asyncio.sleep(1000)
         except asyncio.CancelledError as e:
             ev.append(("child caught", str(e), now()))
             raise
@@ -39,7 +39,7 @@ async def cancel_is_a_request():
             ev.append("child finally")
 
     t = asyncio.create_task(child())
-    await asyncio.sleep(ms(10))
+    await asyncio.sleep(10)
     r = t.cancel()
     ev.append(("cancel returned", r, t.done(), t.cancelled(), t.cancelling()))
     try:
@@ -68,14 +68,11 @@ async def cancel_before_start():
 async def catch_and_return():
     ev = []
 
-    async def child():
-        try:
-            await asyncio.sleep(ms(1000))
-        except asyncio.CancelledError:
-            ev.append("caught")
-            return "recovered"
+    async def recover(e):
+        ev.append("caught")
+        return "recovered"
 
-    t = asyncio.create_task(child())
+    t = asyncio.create_task(on_cancel(recover, 1000))
     await asyncio.sleep(0)
     t.cancel()
     r = await t
@@ -88,7 +85,7 @@ async def catch_and_raise_other():
 
     async def child():
         try:
-            await asyncio.sleep(ms(1000))
+            await asyncio.sleep(1000)
         except asyncio.CancelledError:
             raise ValueError("instead")
 
@@ -120,20 +117,11 @@ async def raise_cancelled_itself():
 async def cancel_message_propagates():
     ev = []
 
-    async def child():
-        try:
-            await asyncio.sleep(ms(1000))
-        except asyncio.CancelledError as e:
-            ev.append(("child sees", str(e)))
-            raise
+    async def child_sees(e):
+        ev.append(("child sees", str(e)))
+        raise e
 
-    t = asyncio.create_task(child())
-    await asyncio.sleep(0)
-    t.cancel("reason")
-    try:
-        await t
-    except asyncio.CancelledError as e:
-        ev.append(("awaiter sees", str(e)))
+    await cancel_after(0, on_cancel(child_sees, 1000), lambda e, t: ev.append(("awaiter sees", str(e))), "reason")
     show("cancel_message_propagates", ev)
 
 
@@ -158,13 +146,13 @@ async def cancelling_and_uncancel():
     async def child():
         me = asyncio.current_task()
         try:
-            await asyncio.sleep(ms(1000))
+            await asyncio.sleep(1000)
         except asyncio.CancelledError:
             ev.append(("caught, cancelling", me.cancelling(), now()))
             ev.append(("uncancel", me.uncancel()))
             ev.append(("uncancel", me.uncancel()))
             ev.append(("uncancel at 0", me.uncancel()))
-        await asyncio.sleep(ms(5))
+        await asyncio.sleep(5)
         ev.append(("slept again", now()))
         return "ok"
 
@@ -230,7 +218,7 @@ async def current_and_all_tasks():
 
     async def child():
         ev.append(("child sees itself", asyncio.current_task() is t))
-        await asyncio.sleep(ms(10))
+        await asyncio.sleep(10)
 
     t = asyncio.create_task(child())
     ev.append(("all", asyncio.all_tasks() == {main, t}))
@@ -291,7 +279,7 @@ async def never_retrieved():
 
     asyncio.create_task(fail(), name="doomed")
     kept = asyncio.create_task(fail_retrieved(), name="kept")
-    await asyncio.sleep(ms(1))
+    await asyncio.sleep(1)
     kept.exception()
     del kept
     gc.collect()
@@ -330,7 +318,7 @@ async def cancel_propagates_to_awaited_task():
 
     async def inner():
         try:
-            await asyncio.sleep(ms(1000))
+            await asyncio.sleep(1000)
         except asyncio.CancelledError as e:
             ev.append(("inner cancelled", str(e)))
             raise
@@ -344,7 +332,7 @@ async def cancel_propagates_to_awaited_task():
 
     it = asyncio.create_task(inner())
     ot = asyncio.create_task(outer(it))
-    await asyncio.sleep(ms(1))
+    await asyncio.sleep(1)
     ot.cancel("stop")
     try:
         await ot
@@ -405,11 +393,11 @@ async def result_and_exception():
     err = KeyError("x")
 
     async def ok():
-        await asyncio.sleep(ms(3))
+        await asyncio.sleep(3)
         return 3
 
     async def bad():
-        await asyncio.sleep(ms(4))
+        await asyncio.sleep(4)
         raise err
 
     o = asyncio.create_task(ok())
@@ -489,14 +477,14 @@ async def catch_and_go_on():
     ev = []
     async def child():
         try:
-            await asyncio.sleep(ms(1000))
+            await asyncio.sleep(1000)
         except asyncio.CancelledError:
             ev.append(("caught", now()))
-        await asyncio.sleep(ms(5))
+        await asyncio.sleep(5)
         ev.append(("slept after swallowing", now()))
         return "r"
     t = asyncio.create_task(child())
-    await asyncio.sleep(ms(10))
+    await asyncio.sleep(10)
     t.cancel()
     ev.append((await t, t.cancelled(), t.cancelling(), now()))
     show("catch_and_go_on", ev)
@@ -511,7 +499,6 @@ SCENARIOS = [starts_next_iteration, cancel_is_a_request, cancel_before_start, ca
              cancel_after_result_before_resume, self_cancel_then_return, cancel_during_sleep0,
              catch_and_go_on]
 
-for s in SCENARIOS:
-    run(s())  # a fresh virtual loop each: time starts at 0
+run_each(SCENARIOS)  # a fresh virtual loop each: time starts at 0
 
 create_task_outside_loop()

@@ -1,22 +1,7 @@
 """CPython 3.13 scenarios behind test/timeouts.test.ts (run: PYENV_VERSION=3.13.0 python3 timeouts.py)."""
 import asyncio
 from asyncio import CancelledError
-from vloop import vrun, now, name
-
-
-def scenario(f):
-    log = []
-    async def main():
-        try:
-            r = await f(log)
-            log.append(("result", r))
-        except BaseException as e:
-            log.append(("raised", name(e), str(e)))
-        log.append(("end", now(), asyncio.current_task().cancelling(), len(asyncio.all_tasks())))
-    vrun(main())
-    print(f.__name__)
-    for x in log:
-        print("   ", x)
+from vloop import now, name, scenario, later, fail, on_cancel, cancel_after
 
 
 async def expires_and_waits_for_cleanup(log):
@@ -167,31 +152,29 @@ async def body_converts_cancel_to_error(log):
         log.append(("ValueError", now(), cm.expired(), name(e.__context__), name(e.__context__.__context__)))
 
 
-async def nested_same_deadline(log):
+async def same_deadline(log, outer_d, reschedule_outer):
+    # the inner passes the outer's CancelledError on; with reschedule_outer, the outer (no deadline
+    # at first) is moved to 10 after the inner's timer was scheduled
     try:
-        async with asyncio.timeout(10) as outer:
+        async with asyncio.timeout(outer_d) as outer:
             try:
                 async with asyncio.timeout(10) as inner:
+                    if reschedule_outer:
+                        outer.reschedule(10)
                     await asyncio.sleep(100)
             except BaseException as e:
                 log.append(("inner-raised", name(e), inner.expired(), now()))
                 raise
     except TimeoutError:
         log.append(("outer-TimeoutError", outer.expired(), now()))
+
+
+async def nested_same_deadline(log):
+    await same_deadline(log, 10, reschedule_outer=False)
 
 
 async def nested_same_deadline_inner_scheduled_first(log):
-    try:
-        async with asyncio.timeout(None) as outer:
-            try:
-                async with asyncio.timeout(10) as inner:
-                    outer.reschedule(10)
-                    await asyncio.sleep(100)
-            except BaseException as e:
-                log.append(("inner-raised", name(e), inner.expired(), now()))
-                raise
-    except TimeoutError:
-        log.append(("outer-TimeoutError", outer.expired(), now()))
+    await same_deadline(log, None, reschedule_outer=True)
 
 
 async def nested_inner_first(log):
@@ -232,22 +215,13 @@ async def outer_cancel_not_swallowed(log):
         except BaseException as e:
             log.append(("worker-raised", name(e), cm.expired(), now(), asyncio.current_task().cancelling()))
             raise
-    t = asyncio.create_task(worker())
-    await asyncio.sleep(5)
-    t.cancel()
-    try:
-        await t
-    except CancelledError:
-        log.append(("task-cancelled", t.cancelled(), now()))
+    await cancel_after(5, worker(), lambda e, t: log.append(("task-cancelled", t.cancelled(), now())))
 
 
 # ---- wait_for ----
 
 async def wait_for_in_time(log):
-    async def work():
-        await asyncio.sleep(5)
-        return 7
-    r = await asyncio.wait_for(work(), 10)
+    r = await asyncio.wait_for(later(5, 7), 10)
     log.append(("result", r, now()))
 
 
@@ -328,10 +302,7 @@ async def wait_for_zero_task_suppresses(log):
 
 
 async def wait_for_none(log):
-    async def work():
-        await asyncio.sleep(1_000_000)
-        return "late"
-    log.append(("value", await asyncio.wait_for(work(), None), now()))
+    log.append(("value", await asyncio.wait_for(later(1_000_000, "late"), None), now()))
 
 
 async def wait_for_inner_suppresses(log):
@@ -345,41 +316,25 @@ async def wait_for_inner_suppresses(log):
 
 
 async def wait_for_inner_error(log):
-    async def work():
-        await asyncio.sleep(3)
-        raise ValueError("inner")
     try:
-        await asyncio.wait_for(work(), 10)
+        await asyncio.wait_for(fail(3, ValueError("inner")), 10)
     except ValueError as e:
         log.append(("ValueError", str(e), now()))
 
 
 async def wait_for_outer_cancel(log):
-    async def work():
-        try:
-            await asyncio.sleep(100)
-        except CancelledError:
-            log.append(("inner-cancelled", now()))
-            await asyncio.sleep(2)
-            raise
-    async def waiter():
-        return await asyncio.wait_for(work(), 50)
-    t = asyncio.create_task(waiter())
-    await asyncio.sleep(5)
-    t.cancel()
-    try:
-        await t
-    except CancelledError:
-        log.append(("outer-CancelledError", now(), t.cancelled()))
+    async def cleanup(e):
+        log.append(("inner-cancelled", now()))
+        await asyncio.sleep(2)
+        raise e
+    await cancel_after(5, asyncio.wait_for(on_cancel(cleanup), 50),
+                       lambda e, t: log.append(("outer-CancelledError", now(), t.cancelled())))
 
 
 async def wait_for_tie(log):
     # inner completes at the very deadline: the timeout's timer was scheduled first, so it wins
-    async def work():
-        await asyncio.sleep(10)
-        return "work"
     try:
-        log.append(("value", await asyncio.wait_for(work(), 10)))
+        log.append(("value", await asyncio.wait_for(later(10, "work"), 10)))
     except TimeoutError:
         log.append(("TimeoutError", now()))
 

@@ -6,16 +6,16 @@ Prints the values the typed coroutine returns; test/types.test.ts asserts the sa
 (JS differences: 10n is a bigint where Python has an int; `{ k: 1 }` is a dict here).
 """
 import asyncio
-from vclock import run, now, ms, show
+from vloop import vrun, show
 
 
 async def num():
-    await asyncio.sleep(ms(1))
+    await asyncio.sleep(1)
     return 1
 
 
 async def string():
-    await asyncio.sleep(ms(2))
+    await asyncio.sleep(2)
     return "s"
 
 
@@ -27,9 +27,9 @@ async def typed():
     f.set_result(True)
     from_future = await f
     tup = await asyncio.gather(num(), string(), t, f)
-    slept = await asyncio.sleep(ms(1), {"k": 1})
+    slept = await asyncio.sleep(1, {"k": 1})
     shielded = await asyncio.shield(asyncio.create_task(num()))
-    waited = await asyncio.wait_for(string(), ms(100))
+    waited = await asyncio.wait_for(string(), 100)
 
     async def promise_like(v):  # fromPromise(Promise.resolve(v)) in asyncio-ts
         return v
@@ -42,4 +42,4 @@ async def typed():
             from_signal_promise, completed, len(done)]
 
 
-show("typed", run(typed()))
+show("typed", vrun(typed()))

@@ -4,24 +4,12 @@ Run: PYENV_VERSION=3.13.0 python3 test/python/wait.py
 Each scenario prints the event list the TypeScript test asserts with deepEqual.
 """
 import asyncio
-from vclock import run, now, ms, show
+from vloop import now, show, run_each, later as later_logging, fail
 
 
-async def later(d, v, ev=None, name=None):
-    try:
-        await asyncio.sleep(ms(d))
-    except asyncio.CancelledError:
-        if ev is not None:
-            ev.append((f"{name} cancelled", now()))
-        raise
-    if ev is not None:
-        ev.append((f"{name} done", now()))
-    return v
-
-
-async def fail(d, err):
-    await asyncio.sleep(ms(d))
-    raise err
+def later(d, v, ev=None, name=None):
+    """scenarios.later, logging a cancellation without its message."""
+    return later_logging(d, v, ev, name, message=False)
 
 
 def names(tasks):
@@ -63,7 +51,7 @@ async def timeout_never_raises_never_cancels():
     ev = []
     a = asyncio.create_task(later(10, "a", ev, "a"), name="a")
     b = asyncio.create_task(later(100, "b", ev, "b"), name="b")
-    done, pending = await asyncio.wait([a, b], timeout=ms(50))
+    done, pending = await asyncio.wait([a, b], timeout=50)
     ev.append(("wait returned", names(done), names(pending), now(), b.cancelled()))
     ev.append(("b", await b, now()))
     # timeout 0: returns after one round of callbacks, nothing raised
@@ -163,7 +151,7 @@ async def as_completed_errors_in_order():
 async def as_completed_timeout():
     ev = []
     slow = asyncio.create_task(later(100, "slow", ev, "slow"))
-    it = asyncio.as_completed([later(10, "fast"), slow], timeout=ms(50))
+    it = asyncio.as_completed([later(10, "fast"), slow], timeout=50)
     for aw in it:
         try:
             ev.append((await aw, now()))
@@ -178,7 +166,7 @@ async def as_completed_timeout():
 async def as_completed_timeout_all_remaining():
     # after the deadline every remaining awaitable raises TimeoutError
     ev = []
-    it = asyncio.as_completed([later(100, "x"), later(200, "y"), later(10, "z")], timeout=ms(50))
+    it = asyncio.as_completed([later(100, "x"), later(200, "y"), later(10, "z")], timeout=50)
     for aw in it:
         try:
             ev.append((await aw, now()))
@@ -202,9 +190,9 @@ async def as_completed_duplicates():
 
 
 async def first_completed_simultaneous():
-    a = asyncio.create_task(asyncio.sleep(ms(10)), name="a")
-    b = asyncio.create_task(asyncio.sleep(ms(10)), name="b")
-    c = asyncio.create_task(asyncio.sleep(ms(20)), name="c")
+    a = asyncio.create_task(asyncio.sleep(10), name="a")
+    b = asyncio.create_task(asyncio.sleep(10), name="b")
+    c = asyncio.create_task(asyncio.sleep(20), name="c")
     done, pending = await asyncio.wait([a, b, c], return_when=asyncio.FIRST_COMPLETED)
     show("first_completed_simultaneous", [sorted(t.get_name() for t in done), sorted(t.get_name() for t in pending), now()])
     await c
@@ -216,5 +204,4 @@ SCENARIOS = [all_completed, first_completed_simultaneous, first_completed, first
              as_completed_errors_in_order, as_completed_timeout, as_completed_timeout_all_remaining,
              as_completed_empty, as_completed_duplicates]
 
-for s in SCENARIOS:
-    run(s())  # a fresh virtual loop each: time starts at 0
+run_each(SCENARIOS)  # a fresh virtual loop each: time starts at 0
