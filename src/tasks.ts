@@ -278,7 +278,12 @@ export class Task<T = unknown> extends Future<T> {
       }
       return;
     }
-    if (delivering) d!.swallowedAt = loop.time();
+    if (d !== null) {
+      if (delivering) d.swallowedAt = loop.time();
+      else if (d.swallowedAt >= 0 && loop.time() - d.swallowedAt >= loop.slowCallbackDuration) {
+        this._reportSwallowed(`is still awaiting ${loop.time() - d.swallowedAt} ms later`);
+      }
+    }
     if ((r as unknown) === SUSPEND) {
       const y = SUSPEND.value!;
       SUSPEND.value = undefined;
