@@ -249,3 +249,52 @@ describe("debug mode: swallowed cancellation", () => {
     assert.deepEqual(reports, []);
   });
 });
+
+describe("debug mode: a task that keeps awaiting after swallowing CancelledError", () => {
+  test("is reported once, by name, slowCallbackDuration after the error reached it; a short awaiting cleanup is not", async () => {
+    const { value, reports } = await withReports(
+      function* () {
+        const looper = createTask(
+          (function* () {
+            for (;;) {
+              try {
+                yield* sleep(30);
+              } catch {
+                // the bug: a bare catch swallows the cancellation
+              }
+            }
+          })(),
+          { name: "looper" },
+        );
+        const cleaner = createTask(
+          (function* () {
+            try {
+              yield* sleep(1000);
+            } finally {
+              yield* sleep(20); // a cleanup that awaits, then lets the CancelledError go on
+              yield* sleep(20);
+            }
+          })(),
+          { name: "cleaner" },
+        );
+        yield* sleep(10);
+        looper.cancel();
+        cleaner.cancel();
+        yield* sleep(500);
+        const cleanerCancelled = cleaner.cancelled();
+        looper.uncancel(); // takes the request back: the looper may now be stopped by a new one…
+        looper.cancel(); // …which it swallows again, but it is reported once only
+        yield* sleep(500);
+        const looperDone = looper.done();
+        // stop it for good, so that run() can finish
+        (looper.getCoro() as Generator).return(undefined);
+        return [cleanerCancelled, looperDone];
+      },
+      { debug: true, clock: "virtual", slowCallbackMs: 100 },
+    );
+    assert.deepEqual(value, [true, false]);
+    const about = reports.filter((r) => /looper|cleaner/.test(r));
+    assert.equal(about.length, 1, about.join("\n---\n"));
+    assert.match(about[0]!, /Task 'looper' caught CancelledError and is still awaiting 1\d\d ms later/);
+  });
+});
