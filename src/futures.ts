@@ -366,13 +366,27 @@ export class PromiseBridge<T> {
 }
 
 /**
- * @internal The result object of every suspension on a future. The task that receives it reads
- * `value` and clears it at once; nothing else may keep it.
+ * @internal What a task can wait on: a Future, or a primitive's waiter (locks/operation.ts), which
+ * is its own wait-queue node and spares a Future per wait. The task parks with `_addWaiter(task)`;
+ * the waitable wakes it with `loop._push(task, this)` once its `_state` is no longer `pending`;
+ * `Task.cancel()` calls `cancel(msg)`, which returns false if it is too late to cancel.
  */
-export const SUSPEND: { done: false; value: Future<unknown> | undefined } = { done: false, value: undefined };
+export interface Waitable {
+  _loop: EventLoop | null;
+  _state: FutureState;
+  _addWaiter(task: Waiter): void;
+  cancel(msg?: string): boolean;
+  toString(): string;
+}
+
+/**
+ * @internal The result object of every suspension. The task that receives it reads `value` and
+ * clears it at once; nothing else may keep it.
+ */
+export const SUSPEND: { done: false; value: Waitable | undefined } = { done: false, value: undefined };
 
 /** @internal What `next()` of an awaitable returns to suspend its coroutine on `fut` (pending). */
-export function suspendOn(fut: Future<unknown>): IteratorResult<Suspension, never> {
+export function suspendOn(fut: Waitable): IteratorResult<Suspension, never> {
   SUSPEND.value = fut;
   return SUSPEND as unknown as IteratorResult<Suspension, never>;
 }

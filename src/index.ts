@@ -38,3 +38,6 @@ export { run, Runner } from "./runners.js";
 export type { RunOptions, Main } from "./runners.js";
 export { captureCallGraph, formatCallGraph, printCallGraph } from "./graph.js";
 export type { FutureCallGraph } from "./graph.js";
+export { Lock, Event, Condition, Semaphore, BoundedSemaphore, Barrier, Held } from "./locks/index.js";
+export type { BarrierState } from "./locks/index.js";
+export { Queue, PriorityQueue, LifoQueue } from "./queues.js";

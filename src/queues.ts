@@ -5,6 +5,7 @@
 import { QueueEmpty, QueueFull, QueueShutDown, ValueError } from "./exceptions.js";
 import { Event } from "./locks/event.js";
 import { LoopBound } from "./locks/mixins.js";
+import { DONE_VOID, FINISHED, Operation, WAITING, type OpHandler } from "./locks/operation.js";
 import { WaiterQueue } from "./locks/waiters.js";
 import { Heap, pythonCompare, Ring, Stack, type Store } from "./locks/stores.js";
 import type { Coroutine } from "./coroutines.js";
@@ -47,9 +48,9 @@ export class Queue<T = unknown> extends LoopBound {
   /** @internal The items. */
   _store: Store<T>;
   /** @internal Tasks blocked in get(). */
-  readonly _getters = new WaiterQueue<undefined>();
+  readonly _getters = new WaiterQueue();
   /** @internal Tasks blocked in put(). */
-  readonly _putters = new WaiterQueue<undefined>();
+  readonly _putters = new WaiterQueue();
   /** @internal Items put and not yet marked done by taskDone(). */
   _unfinishedTasks = 0;
   /** @internal Set while no task is unfinished: join() waits for it. */
@@ -107,26 +108,8 @@ export class Queue<T = unknown> extends LoopBound {
    * @example
    * yield* q.put(item);
    */
-  *put(item: T): Coroutine<void> {
-    while (this.full()) {
-      if (this._isShutdown) throw new QueueShutDown("put() on a shut-down queue");
-      const putters = this._putters;
-      const putter = this._getLoop().createFuture<undefined>();
-      const node = putters.push(putter);
-      let woken = false;
-      try {
-        yield* putter;
-        woken = true;
-      } finally {
-        if (!woken) {
-          putter.cancel();
-          putters.remove(node);
-          // Woken (a slot was signalled to us) but leaving: wake the next putter in line.
-          if (!this.full() && !putter.cancelled()) putters.shiftAndWake(undefined);
-        }
-      }
-    }
-    this.putNowait(item);
+  put(item: T): Coroutine<void> {
+    return new Operation(QUEUE_PUT, this as Queue<unknown>, item) as unknown as Coroutine<void>;
   }
 
   /**
@@ -139,7 +122,7 @@ export class Queue<T = unknown> extends LoopBound {
     this._store.push(item);
     this._unfinishedTasks++;
     this._finished.clear();
-    this._getters.shiftAndWake(undefined);
+    this._getters.shiftAndWake();
   }
 
   /**
@@ -154,26 +137,8 @@ export class Queue<T = unknown> extends LoopBound {
    * @example
    * const item = yield* q.get();
    */
-  *get(): Coroutine<T> {
-    while (this._store.length === 0) {
-      if (this._isShutdown) throw new QueueShutDown("get() on a shut-down and empty queue");
-      const getters = this._getters;
-      const getter = this._getLoop().createFuture<undefined>();
-      const node = getters.push(getter);
-      let woken = false;
-      try {
-        yield* getter;
-        woken = true;
-      } finally {
-        if (!woken) {
-          getter.cancel();
-          getters.remove(node);
-          // Woken (an item was signalled to us) but leaving: wake the next getter in line.
-          if (this._store.length !== 0 && !getter.cancelled()) getters.shiftAndWake(undefined);
-        }
-      }
-    }
-    return this.getNowait();
+  get(): Coroutine<T> {
+    return new Operation(QUEUE_GET, this as Queue<unknown>, null) as unknown as Coroutine<T>;
   }
 
   /**
@@ -186,7 +151,7 @@ export class Queue<T = unknown> extends LoopBound {
       throw new QueueEmpty("getNowait() on an empty queue: use get() to wait for an item");
     }
     const item = this._store.take();
-    this._putters.shiftAndWake(undefined);
+    this._putters.shiftAndWake();
     return item;
   }
 
@@ -233,10 +198,11 @@ export class Queue<T = unknown> extends LoopBound {
       if (this._unfinishedTasks === 0) this._finished.set();
     }
     // Every blocked get() and put() re-checks, and raises QueueShutDown.
-    while (this._getters.shiftAndWake(undefined)) {}
-    while (this._putters.shiftAndWake(undefined)) {}
+    while (this._getters.shiftAndWake()) {}
+    while (this._putters.shiftAndWake()) {}
   }
 
+  /** `<Queue maxsize=1 [size:1, getters:0, putters:3, unfinished:4]>`, then `, shutdown` once shut down. */
   override toString(): string {
     const shut = this._isShutdown ? ", shutdown" : "";
     return (
@@ -245,10 +211,90 @@ export class Queue<T = unknown> extends LoopBound {
     );
   }
 
+  /** Unused: `toString()` is overridden (the maxsize goes before the brackets). */
   protected _describe(): string {
     return "";
   }
 }
+
+/**
+ * The coroutine of `get()` (an Operation, see locks/operation.ts). As a generator (CPython's `Queue.get`):
+ *
+ *     while (empty) {
+ *       if (shut down) throw QueueShutDown
+ *       queue on the getters; try { wait } catch { unqueue; if an item was signalled to us,
+ *       wake the next getter; rethrow }
+ *     }
+ *     return getNowait()
+ */
+const QUEUE_GET: OpHandler<unknown, Queue<unknown>> = {
+  next(op) {
+    const q = op._target;
+    const step = op._step;
+    if (step === WAITING) {
+      const s = op._state;
+      if (s === "pending") return op._suspend();
+      if (s !== "finished") op._fail();
+      q._getters.remove(op); // already done by the wake-up; kept for safety
+    } else if (step === FINISHED) {
+      return DONE_VOID;
+    }
+    op._step = FINISHED; // whatever happens below ends the coroutine, unless it waits again
+    if (q._store.length !== 0) return { done: true, value: q.getNowait() };
+    if (q._isShutdown) throw new QueueShutDown("get() on a shut-down and empty queue");
+    return op._wait(q._getLoop(), q._getters);
+  },
+
+  /** Leaving while queued: an item signalled to us wakes the next getter instead. */
+  abandon(op) {
+    const q = op._target;
+    q._getters.remove(op);
+    if (q._store.length !== 0 && op._state !== "cancelled") q._getters.shiftAndWake();
+  },
+
+  what: (op) => `${op._target.constructor.name}.get()`,
+};
+
+/**
+ * The coroutine of `put(item)` (an Operation, see locks/operation.ts). As a generator (CPython's `Queue.put`):
+ *
+ *     while (full) {
+ *       if (shut down) throw QueueShutDown
+ *       queue on the putters; try { wait } catch { unqueue; if a slot was signalled to us,
+ *       wake the next putter; rethrow }
+ *     }
+ *     putNowait(item)
+ */
+const QUEUE_PUT: OpHandler<void, Queue<unknown>> = {
+  next(op) {
+    const q = op._target;
+    const step = op._step;
+    if (step === WAITING) {
+      const s = op._state;
+      if (s === "pending") return op._suspend();
+      if (s !== "finished") op._fail();
+      q._putters.remove(op); // already done by the wake-up; kept for safety
+    } else if (step === FINISHED) {
+      return DONE_VOID;
+    }
+    op._step = FINISHED; // whatever happens below ends the coroutine, unless it waits again
+    if (!q.full()) {
+      q.putNowait(op._arg);
+      return DONE_VOID;
+    }
+    if (q._isShutdown) throw new QueueShutDown("put() on a shut-down queue");
+    return op._wait(q._getLoop(), q._putters);
+  },
+
+  /** Leaving while queued: a slot signalled to us wakes the next putter instead. */
+  abandon(op) {
+    const q = op._target;
+    q._putters.remove(op);
+    if (!q.full() && op._state !== "cancelled") q._putters.shiftAndWake();
+  },
+
+  what: (op) => `${op._target.constructor.name}.put()`,
+};
 
 /**
  * A Queue that returns the smallest item first (a binary heap, as Python's `heapq`).

@@ -15,7 +15,7 @@
  * coroutine ends by that error.
  */
 import { CancelledError, RuntimeError } from "./exceptions.js";
-import { Future, newCancelledError, short, SUSPEND } from "./futures.js";
+import { Future, newCancelledError, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
 import { getEventLoop, getRunningLoop, runningLoopOrNull } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
@@ -90,8 +90,8 @@ export const SLEEP0: Coroutine<undefined> = Object.create(GeneratorPrototype, {
  */
 export class Task<T = unknown> extends Future<T> {
   /** @internal */ _coro: Coroutine<T>;
-  /** @internal The future this task waits on. */
-  _fut: Future<unknown> | null = null;
+  /** @internal What this task waits on: a future, or a primitive's waiter. */
+  _fut: Waitable | null = null;
   /** @internal Throw CancelledError in at the next step. */
   _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
@@ -195,7 +195,7 @@ export class Task<T = unknown> extends Future<T> {
   /** The await chain, outermost first: this task, then what it waits on, and so on down. */
   getStack(): string[] {
     const out: string[] = [this.toString()];
-    let f: Future<unknown> | null = this._fut;
+    let f: Waitable | null = this._fut;
     for (let depth = 0; f !== null && depth < 64; depth++) {
       out.push(f.toString());
       f = f instanceof Task ? f._fut : null;
@@ -232,6 +232,39 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal One step of the coroutine: the only place a coroutine is resumed. */
   _step(): void {
     if (this._state !== "pending") return;
+    if (this._mustCancel || this._resume !== RESUME_NEXT || this._extra !== null) {
+      this._stepWith();
+      return;
+    }
+    // The common step: resume with next(), no error to throw in, no debug record.
+    const loop = this._loop;
+    this._fut = null;
+    loop._current = this;
+    let r: IteratorResult<Suspension, T>;
+    try {
+      r = this._coro.next();
+    } catch (e) {
+      loop._current = null;
+      this._finish(e instanceof CancelledError ? "cancelled" : "failed", e);
+      return;
+    }
+    loop._current = null;
+    if ((r as unknown) === SUSPEND) {
+      const y = SUSPEND.value!;
+      if (y._loop === loop && y !== this) {
+        SUSPEND.value = undefined;
+        y._addWaiter(this);
+        this._fut = y;
+        // The coroutine may have cancelled its own task during the step.
+        if (this._mustCancel && y.cancel(this._cancelMessage)) this._mustCancel = false;
+        return;
+      }
+    }
+    this._afterStep(r, null, false);
+  }
+
+  /** @internal A step that throws an error in, resumes after `sleep(0)`, or keeps debug records. */
+  private _stepWith(): void {
     const loop = this._loop;
     let exc: unknown = NONE;
     if (this._mustCancel) {
@@ -266,6 +299,12 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     loop._current = null;
+    this._afterStep(r, d, delivering);
+  }
+
+  /** @internal What the coroutine yielded or returned, and what to do about it. */
+  private _afterStep(r: IteratorResult<Suspension, T>, d: NonNullable<FutureExtra["debug"]> | null, delivering: boolean): void {
+    const loop = this._loop;
     if (r.done === true) {
       if (this._mustCancel) {
         this._mustCancel = false;

@@ -2,11 +2,12 @@
  * Condition: wait until notified, under a lock (asyncio's `Condition`).
  */
 import { CancelledError, RuntimeError } from "../exceptions.js";
-import { Held } from "./held.js";
+import type { Held } from "./held.js";
+import { DONE_TRUE, DONE_VOID, FINISHED, NEW, Operation, ReleaseOnExit, WAITING, type OpHandler } from "./operation.js";
 import { Lock } from "./lock.js";
 import { LoopBound } from "./mixins.js";
 import { WaiterQueue } from "./waiters.js";
-import type { Coroutine } from "../coroutines.js";
+import type { Coroutine, Suspension } from "../coroutines.js";
 import type { AsyncContextManager, Exit } from "../context.js";
 
 const NONE: unique symbol = Symbol("none");
@@ -40,7 +41,7 @@ const NONE: unique symbol = Symbol("none");
 export class Condition extends LoopBound implements AsyncContextManager<void> {
   /** @internal */ readonly _lock: Lock;
   /** @internal Created at the first wait. */
-  _waiters: WaiterQueue<boolean> | null = null;
+  _waiters: WaiterQueue | null = null;
 
   /** @param lock the lock to use (default: a new Lock). */
   constructor(lock?: Lock) {
@@ -66,19 +67,18 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
   }
 
   /** Acquires the underlying lock and returns a `Held` that releases it, for `using`. */
-  *hold(): Coroutine<Held> {
-    yield* this._lock.acquire();
-    return new Held(this);
+  hold(): Coroutine<Held> {
+    return this._lock.hold();
   }
 
   /** `asyncWith(cond, body)`: acquires the underlying lock. */
-  *aenter(): Coroutine<void> {
-    yield* this._lock.acquire();
+  aenter(): Coroutine<void> {
+    return this._lock.aenter();
   }
 
   /** `asyncWith(cond, body)`: releases the underlying lock; never suppresses the body's error. */
-  *aexit(_exit: Exit): Coroutine<void> {
-    this._lock.release();
+  aexit(_exit: Exit): Coroutine<void> {
+    return new ReleaseOnExit(this._lock) as unknown as Coroutine<void>;
   }
 
   /**
@@ -97,17 +97,19 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
    */
   *wait(): Coroutine<true> {
     if (!this._lock.locked()) throw new RuntimeError("cannot wait on un-acquired lock: acquire the condition first");
-    const fut = this._getLoop().createFuture<boolean>();
+    const loop = this._getLoop();
     this._lock.release();
     try {
       try {
         const waiters = this._waiters ?? (this._waiters = new WaiterQueue());
-        const node = waiters.push(fut);
+        const notified = new Operation(NOTIFIED, this, null);
+        notified._loop = loop;
+        waiters.push(notified);
         try {
-          yield* fut;
+          yield* notified;
           return true;
         } finally {
-          waiters.remove(node);
+          waiters.remove(notified);
         }
       } finally {
         // Re-acquire the lock whatever happened, even if cancelled while doing so; the latest
@@ -170,7 +172,7 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
     const waiters = this._waiters;
     if (waiters === null) return;
     for (let i = 0; i < n; i++) {
-      if (!waiters.wakeFirstPending(false)) break;
+      if (!waiters.wakeFirstPending()) break;
     }
   }
 
@@ -180,3 +182,31 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
     return n === 0 ? s : `${s}, waiters:${n}`;
   }
 }
+
+/**
+ * What `Condition.wait()` awaits between releasing and re-acquiring the lock (an Operation, see
+ * operation.ts): queued by `wait()` itself, woken by `notify()`. Returns `true` once notified,
+ * throws CancelledError if cancelled first.
+ */
+const NOTIFIED: OpHandler<true, Condition> = {
+  next(op) {
+    const step = op._step;
+    if (step === NEW) {
+      op._step = WAITING;
+      return op._suspend();
+    }
+    if (step === WAITING) {
+      const s = op._state;
+      if (s === "pending") return op._suspend();
+      if (s !== "finished") op._fail();
+      op._step = FINISHED;
+      return DONE_TRUE;
+    }
+    return DONE_VOID as IteratorResult<Suspension, never>;
+  },
+
+  /** `wait()` unqueues it in its own `finally`. */
+  abandon() {},
+
+  what: () => "Condition.wait()",
+};

@@ -2,8 +2,9 @@
  * Event: a flag that tasks can wait for (asyncio's `Event`).
  */
 import { LoopBound } from "./mixins.js";
+import { DONE_TRUE, DONE_VOID, FINISHED, NEW, Operation, WAITING, type OpHandler } from "./operation.js";
 import { WaiterQueue } from "./waiters.js";
-import type { Coroutine } from "../coroutines.js";
+import type { Coroutine, Suspension } from "../coroutines.js";
 
 /**
  * A flag, initially false. `set()` makes it true and wakes every task waiting in `wait()`; `clear()`
@@ -31,7 +32,7 @@ import type { Coroutine } from "../coroutines.js";
 export class Event extends LoopBound {
   /** @internal */ _value = false;
   /** @internal Created at the first wait. */
-  _waiters: WaiterQueue<boolean> | null = null;
+  _waiters: WaiterQueue | null = null;
 
   /** Whether the flag is true. */
   isSet(): boolean {
@@ -45,7 +46,7 @@ export class Event extends LoopBound {
   set(): void {
     if (!this._value) {
       this._value = true;
-      this._waiters?.wakeAllPending(true);
+      this._waiters?.wakeAllPending();
     }
   }
 
@@ -66,17 +67,8 @@ export class Event extends LoopBound {
    * @example
    * yield* event.wait();
    */
-  *wait(): Coroutine<true> {
-    if (this._value) return true;
-    const waiters = this._waiters ?? (this._waiters = new WaiterQueue());
-    const fut = this._getLoop().createFuture<boolean>();
-    const node = waiters.push(fut);
-    try {
-      yield* fut;
-      return true;
-    } finally {
-      waiters.remove(node);
-    }
+  wait(): Coroutine<true> {
+    return new Operation(EVENT_WAIT, this, null) as unknown as Coroutine<true>;
   }
 
   protected _describe(): string {
@@ -85,3 +77,38 @@ export class Event extends LoopBound {
     return n === 0 ? s : `${s}, waiters:${n}`;
   }
 }
+
+/**
+ * The coroutine of `wait()` (an Operation, see operation.ts). As a generator:
+ *
+ *     if (value) return true
+ *     queue; try { wait; return true } finally { unqueue }
+ */
+const EVENT_WAIT: OpHandler<true, Event> = {
+  next(op) {
+    const event = op._target;
+    const step = op._step;
+    if (step === NEW) {
+      op._step = FINISHED;
+      if (event._value) return DONE_TRUE;
+      const loop = event._getLoop(); // if it throws, the coroutine is over
+      const waiters = event._waiters ?? (event._waiters = new WaiterQueue());
+      return op._wait(loop, waiters);
+    }
+    if (step === WAITING) {
+      const s = op._state;
+      if (s === "pending") return op._suspend();
+      if (s !== "finished") op._fail();
+      event._waiters!.remove(op);
+      op._step = FINISHED;
+      return DONE_TRUE;
+    }
+    return DONE_VOID as IteratorResult<Suspension, never>;
+  },
+
+  abandon(op) {
+    op._target._waiters!.remove(op);
+  },
+
+  what: () => "Event.wait()",
+};

@@ -2,8 +2,22 @@
  * Lock: mutual exclusion between tasks (asyncio's `Lock`).
  */
 import { RuntimeError } from "../exceptions.js";
-import { Held } from "./held.js";
+import type { Held } from "./held.js";
 import { LoopBound } from "./mixins.js";
+import {
+  acquiredResult,
+  DONE_VOID,
+  FINISHED,
+  NEW,
+  Operation,
+  ReleaseOnExit,
+  RETURN_HELD,
+  RETURN_TRUE,
+  RETURN_VOID,
+  WAITING,
+  type OpHandler,
+  type ReturnMode,
+} from "./operation.js";
 import { WaiterQueue } from "./waiters.js";
 import type { Coroutine } from "../coroutines.js";
 import type { AsyncContextManager, Exit } from "../context.js";
@@ -32,7 +46,7 @@ import type { AsyncContextManager, Exit } from "../context.js";
 export class Lock extends LoopBound implements AsyncContextManager<void> {
   /** @internal */ _locked = false;
   /** @internal Created at the first wait. */
-  _waiters: WaiterQueue<boolean> | null = null;
+  _waiters: WaiterQueue | null = null;
 
   /** Whether the lock is held. */
   locked(): boolean {
@@ -59,27 +73,8 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
    *   lock.release();
    * }
    */
-  *acquire(): Coroutine<true> {
-    let waiters = this._waiters;
-    if (!this._locked && (waiters === null || !waiters.hasUncancelled())) {
-      this._locked = true;
-      return true;
-    }
-    if (waiters === null) waiters = this._waiters = new WaiterQueue();
-    const fut = this._getLoop().createFuture<boolean>();
-    const node = waiters.push(fut);
-    let woken = false;
-    try {
-      yield* fut;
-      woken = true;
-    } finally {
-      waiters.remove(node);
-      // The lock invariant: if we leave without the lock (cancelled, perhaps after being woken) and
-      // nobody claimed it, the task at the head of the queue must run.
-      if (!woken && !this._locked) this._wakeUpFirst();
-    }
-    this._locked = true;
-    return true;
+  acquire(): Coroutine<true> {
+    return new Operation(LOCK_ACQUIRE, this, RETURN_TRUE) as unknown as Coroutine<true>;
   }
 
   /**
@@ -92,9 +87,8 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
    *   yield* work();
    * } // released here, even on error or cancellation
    */
-  *hold(): Coroutine<Held> {
-    yield* this.acquire();
-    return new Held(this);
+  hold(): Coroutine<Held> {
+    return new Operation(LOCK_ACQUIRE, this, RETURN_HELD) as unknown as Coroutine<Held>;
   }
 
   /**
@@ -109,19 +103,19 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
   }
 
   /** `asyncWith(lock, body)`: acquires the lock (see `acquire()`). */
-  *aenter(): Coroutine<void> {
-    yield* this.acquire();
+  aenter(): Coroutine<void> {
+    return new Operation(LOCK_ACQUIRE, this, RETURN_VOID) as unknown as Coroutine<void>;
   }
 
   /** `asyncWith(lock, body)`: releases the lock; never suppresses the body's error. */
-  *aexit(_exit: Exit): Coroutine<void> {
-    this.release();
+  aexit(_exit: Exit): Coroutine<void> {
+    return new ReleaseOnExit(this) as unknown as Coroutine<void>;
   }
 
-  /** Wakes the head waiter unless it was already woken or cancelled (then its own task hands on). */
-  private _wakeUpFirst(): void {
+  /** @internal Wakes the head waiter unless it was already woken or cancelled (then its own task hands on). */
+  _wakeUpFirst(): void {
     const head = this._waiters?.head;
-    if (head != null && head.fut._state === "pending") head.fut.setResult(true);
+    if (head != null && head._state === "pending") head._wake();
   }
 
   protected _describe(): string {
@@ -130,3 +124,48 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
     return n === 0 ? s : `${s}, waiters:${n}`;
   }
 }
+
+/**
+ * The coroutine of `acquire()`, `hold()` and `aenter()` (an Operation, see operation.ts). As a generator:
+ *
+ *     if (!locked && no waiter but cancelled ones) { locked = true; return }
+ *     queue; try { wait } finally { unqueue; if we leave without the lock and nobody claimed it,
+ *     wake the head }; locked = true
+ */
+const LOCK_ACQUIRE: OpHandler<unknown, Lock> = {
+  next(op) {
+    const lock = op._target;
+    const step = op._step;
+    if (step === NEW) {
+      let waiters = lock._waiters;
+      if (!lock._locked && (waiters === null || !waiters.hasUncancelled())) {
+        lock._locked = true;
+        op._step = FINISHED;
+        return acquiredResult(op._arg as ReturnMode, lock);
+      }
+      op._step = FINISHED; // if the loop check throws, the coroutine is over
+      const loop = lock._getLoop();
+      if (waiters === null) waiters = lock._waiters = new WaiterQueue();
+      return op._wait(loop, waiters);
+    }
+    if (step === WAITING) {
+      const s = op._state;
+      if (s === "pending") return op._suspend();
+      if (s !== "finished") op._fail();
+      lock._waiters!.remove(op);
+      lock._locked = true;
+      op._step = FINISHED;
+      return acquiredResult(op._arg as ReturnMode, lock);
+    }
+    return DONE_VOID;
+  },
+
+  /** Leaving while queued: the lock invariant (if nobody claimed the lock, the head must run). */
+  abandon(op) {
+    const lock = op._target;
+    lock._waiters!.remove(op);
+    if (!lock._locked) lock._wakeUpFirst();
+  },
+
+  what: () => "Lock.acquire()",
+};

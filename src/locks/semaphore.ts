@@ -2,8 +2,22 @@
  * Semaphore and BoundedSemaphore: at most N holders at once (asyncio's `Semaphore`).
  */
 import { ValueError } from "../exceptions.js";
-import { Held } from "./held.js";
+import type { Held } from "./held.js";
 import { LoopBound } from "./mixins.js";
+import {
+  acquiredResult,
+  DONE_VOID,
+  FINISHED,
+  NEW,
+  Operation,
+  ReleaseOnExit,
+  RETURN_HELD,
+  RETURN_TRUE,
+  RETURN_VOID,
+  WAITING,
+  type OpHandler,
+  type ReturnMode,
+} from "./operation.js";
 import { WaiterQueue } from "./waiters.js";
 import type { Coroutine } from "../coroutines.js";
 import type { AsyncContextManager, Exit } from "../context.js";
@@ -38,7 +52,7 @@ export class Semaphore extends LoopBound implements AsyncContextManager<void> {
   /** @internal The free permits, minus those handed to woken waiters that have not run yet. */
   _value: number;
   /** @internal Created at the first wait. */
-  _waiters: WaiterQueue<boolean> | null = null;
+  _waiters: WaiterQueue | null = null;
 
   /**
    * @param value the initial number of permits (default 1).
@@ -75,26 +89,8 @@ export class Semaphore extends LoopBound implements AsyncContextManager<void> {
    *   sem.release();
    * }
    */
-  *acquire(): Coroutine<true> {
-    if (!this.locked()) {
-      this._value--;
-      return true;
-    }
-    const waiters = this._waiters ?? (this._waiters = new WaiterQueue());
-    const fut = this._getLoop().createFuture<boolean>();
-    const node = waiters.push(fut);
-    let woken = false;
-    try {
-      yield* fut;
-      woken = true;
-    } finally {
-      waiters.remove(node);
-      // Woken (a permit was counted out for us) but leaving by an error: give the permit back.
-      if (!woken && fut._state === "finished") this._value++;
-      // Waiters that arrived while permits were free queued behind us (FIFO): wake as many as fit.
-      while (this._value > 0 && this._wakeUpNext()) {}
-    }
-    return true;
+  acquire(): Coroutine<true> {
+    return new Operation(SEMAPHORE_ACQUIRE, this as Semaphore, RETURN_TRUE) as unknown as Coroutine<true>;
   }
 
   /**
@@ -107,9 +103,8 @@ export class Semaphore extends LoopBound implements AsyncContextManager<void> {
    *   yield* work();
    * } // released here, even on error or cancellation
    */
-  *hold(): Coroutine<Held> {
-    yield* this.acquire();
-    return new Held(this);
+  hold(): Coroutine<Held> {
+    return new Operation(SEMAPHORE_ACQUIRE, this as Semaphore, RETURN_HELD) as unknown as Coroutine<Held>;
   }
 
   /** Gives a permit back and wakes the longest-waiting task, if any. Never blocks. */
@@ -119,21 +114,26 @@ export class Semaphore extends LoopBound implements AsyncContextManager<void> {
   }
 
   /** `asyncWith(sem, body)`: takes a permit (see `acquire()`). */
-  *aenter(): Coroutine<void> {
-    yield* this.acquire();
+  aenter(): Coroutine<void> {
+    return new Operation(SEMAPHORE_ACQUIRE, this as Semaphore, RETURN_VOID) as unknown as Coroutine<void>;
   }
 
   /** `asyncWith(sem, body)`: gives the permit back; never suppresses the body's error. */
-  *aexit(_exit: Exit): Coroutine<void> {
-    this.release();
+  aexit(_exit: Exit): Coroutine<void> {
+    return new ReleaseOnExit(this) as unknown as Coroutine<void>;
   }
 
-  /** Hands a permit to the first waiter not yet woken nor cancelled; returns whether there was one. */
-  private _wakeUpNext(): boolean {
+  /** @internal Waiters that arrived while permits were free queued behind a woken one (FIFO): wake as many as fit. */
+  _wakeAsManyAsFit(): void {
+    while (this._value > 0 && this._wakeUpNext()) {}
+  }
+
+  /** @internal Hands a permit to the first waiter not yet woken nor cancelled; returns whether there was one. */
+  _wakeUpNext(): boolean {
     const node = this._waiters?.firstPending();
     if (node == null) return false;
     this._value--;
-    node.fut.setResult(true);
+    node._wake();
     return true;
   }
 
@@ -143,6 +143,51 @@ export class Semaphore extends LoopBound implements AsyncContextManager<void> {
     return n === 0 ? s : `${s}, waiters:${n}`;
   }
 }
+
+/**
+ * The coroutine of `acquire()`, `hold()` and `aenter()` (an Operation, see operation.ts). As a generator:
+ *
+ *     if (!locked()) { value--; return }
+ *     queue; try { wait } finally { unqueue; if woken but leaving, value++;
+ *     while (value > 0 && a pending waiter is left) hand it a permit }
+ */
+const SEMAPHORE_ACQUIRE: OpHandler<unknown, Semaphore> = {
+  next(op) {
+    const sem = op._target;
+    const step = op._step;
+    if (step === NEW) {
+      if (!sem.locked()) {
+        sem._value--;
+        op._step = FINISHED;
+        return acquiredResult(op._arg as ReturnMode, sem);
+      }
+      op._step = FINISHED; // if the loop check throws, the coroutine is over
+      const loop = sem._getLoop();
+      const waiters = sem._waiters ?? (sem._waiters = new WaiterQueue());
+      return op._wait(loop, waiters);
+    }
+    if (step === WAITING) {
+      const s = op._state;
+      if (s === "pending") return op._suspend();
+      if (s !== "finished") op._fail();
+      sem._waiters!.remove(op);
+      sem._wakeAsManyAsFit();
+      op._step = FINISHED;
+      return acquiredResult(op._arg as ReturnMode, sem);
+    }
+    return DONE_VOID;
+  },
+
+  /** Leaving while queued: a permit already counted out for us goes back, and on to the next. */
+  abandon(op) {
+    const sem = op._target;
+    sem._waiters!.remove(op);
+    if (op._state === "finished") sem._value++;
+    sem._wakeAsManyAsFit();
+  },
+
+  what: (op) => `${op._target.constructor.name}.acquire()`,
+};
 
 /**
  * A Semaphore that refuses to be released more times than it was acquired: `release()` above the
