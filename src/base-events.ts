@@ -410,6 +410,7 @@ export class EventLoop {
     const t = this._timers.peek();
     if (t === undefined) {
       this._wakeState = 1;
+      if (this._virtual && this._hostPending === 0) this._hostTimer = setTimeout(this._deadlockCheck, 0);
       return false;
     }
     if (this._virtual) {
@@ -483,6 +484,24 @@ export class EventLoop {
       if (dt >= this.slowCallbackDuration) this._reportSlow(item, dt);
     }
   }
+
+  /**
+   * On the virtual clock, idle with no timer and no host callback outstanding, only code outside the
+   * loop can still wake a task: after one host turn, report the tasks that wait (likely a deadlock).
+   */
+  private readonly _deadlockCheck = (): void => {
+    this._hostTimer = undefined;
+    if (this._wakeState !== 1 || !this._running || this._ready.size > 0 || this._hostPending > 0) return;
+    if (this._timers.peek() !== undefined) return;
+    const waiting: string[] = [];
+    for (let t = this._taskHead; t !== null; t = t._nextTask) waiting.push(`  ${t.toString()}`);
+    this.callExceptionHandler({
+      message:
+        "Deadlock on the virtual clock: no task is ready, no timer is pending and no host callback " +
+        "(fromPromise, I/O) is outstanding, so nothing the loop knows of can wake " +
+        (waiting.length === 0 ? "it" : `these tasks:\n${waiting.join("\n")}`),
+    });
+  };
 
   private _reportSlow(item: unknown, dt: number): void {
     const what = item instanceof Task ? item : undefined;

@@ -441,3 +441,30 @@ describe("seed", () => {
     assert.ok(timerOrders.size >= 6, `only ${timerOrders.size} distinct timer orders over 12 seeds`);
   });
 });
+
+describe("deadlock on the virtual clock", () => {
+  test("is reported with the waiting tasks after one host turn; the loop still wakes for outside code", async () => {
+    const loop = new EventLoop({ clock: "virtual" });
+    const reports: string[] = [];
+    loop.setExceptionHandler((_l, ctx) => reports.push(ctx.message));
+    const never = loop.createFuture<string>();
+    const done = loop.runUntilComplete(
+      (function* () {
+        const inner = getRunningLoop().createTask(
+          (function* () {
+            return yield* never;
+          })(),
+          { name: "stuck" },
+        );
+        return yield* inner;
+      })(),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(reports.length, 1);
+    assert.match(reports[0]!, /^Deadlock on the virtual clock/);
+    assert.match(reports[0]!, /name='stuck' wait_for=<Future pending>/);
+    never.setResult("woken from outside"); // plain code can still wake it: the loop goes on
+    assert.equal(await done, "woken from outside");
+    loop.close();
+  });
+});
