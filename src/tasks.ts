@@ -4,8 +4,9 @@
  * `Task._step` is the only place in asyncio-ts that resumes a coroutine (`next` or `throw`), and
  * the loop's ready queue is the only place that calls `_step`. A step runs the coroutine to its
  * next suspension and looks at what it yielded:
- * - the shared SUSPEND result (a pending Future reached through `yield*`, see futures.ts): the task
- *   adds itself to the future's waiters (no closure), and runs again once the future is done;
+ * - the shared SUSPEND result (a pending Future, or a primitive's waiter, reached through `yield*`:
+ *   a `Waitable`, see futures.ts): the task adds itself to its waiters (no closure), and runs again
+ *   once it is done;
  * - the `sleep(0)` token: the task goes to the back of the ready queue;
  * - anything else (a bare `yield`, the forgotten `*`): a TypeError is thrown into the coroutine.
  *
