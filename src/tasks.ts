@@ -233,7 +233,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal One step of the coroutine: the only place a coroutine is resumed. */
   _step(): void {
     if (this._state !== "pending") return;
-    if (this._mustCancel || this._resume !== RESUME_NEXT || this._extra !== null) {
+    const x = this._extra;
+    if (this._mustCancel || this._resume !== RESUME_NEXT || (x !== null && x.debug !== null)) {
       this._stepWith();
       return;
     }
