@@ -234,7 +234,7 @@ export class Task<T = unknown> extends Future<T> {
   _step(): void {
     if (this._state !== "pending") return;
     const x = this._extra;
-    if (this._mustCancel || this._resume !== RESUME_NEXT || (x !== null && x.debug !== null)) {
+    if (this._mustCancel || this._resume === RESUME_THROW || (x !== null && x.debug !== null)) {
       this._stepWith();
       return;
     }
@@ -242,11 +242,16 @@ export class Task<T = unknown> extends Future<T> {
     const loop = this._loop;
     this._fut = null;
     loop._current = this;
+    if (this._resume === RESUME_YIELD) {
+      this._resume = RESUME_NEXT;
+      resumingYield = true;
+    }
     let r: IteratorResult<Suspension, T>;
     try {
       r = this._coro.next();
     } catch (e) {
       loop._current = null;
+      resumingYield = false;
       this._finish(e instanceof CancelledError ? "cancelled" : "failed", e);
       return;
     }
@@ -261,11 +266,15 @@ export class Task<T = unknown> extends Future<T> {
         if (this._mustCancel && y.cancel(this._cancelMessage)) this._mustCancel = false;
         return;
       }
+    } else if (r === YIELD_RESULT) {
+      this._resume = RESUME_YIELD;
+      loop._push(this, undefined);
+      return;
     }
     this._afterStep(r, null, false);
   }
 
-  /** @internal A step that throws an error in, resumes after `sleep(0)`, or keeps debug records. */
+  /** @internal A step that throws an error in, or keeps debug records. */
   private _stepWith(): void {
     const loop = this._loop;
     let exc: unknown = NONE;
