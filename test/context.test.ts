@@ -4,9 +4,11 @@
  */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import {
   sleep,
   asyncWith,
+  isCoroutine,
   createTask,
   currentTask,
   CancelledError,
@@ -208,5 +210,380 @@ describe("asyncWith", () => {
       ["result", "plain resource"],
       ["end", 2],
     ]);
+  });
+});
+
+/*
+ * asyncWith is a coroutine written by hand (a state machine). These tests drive it by hand, with
+ * next/throw/return in every state, next to the generator function it replaces (`reference`), and
+ * check that both take the same steps: same results, same errors, same events in the context
+ * manager and the body.
+ */
+
+/** The generator function asyncWith replaces (what it was before it was written by hand). */
+function* reference<T, R>(cm: AsyncContextManager<T>, body: (value: T) => Coroutine<R> | R): Coroutine<R | undefined> {
+  if (cm === null || typeof cm !== "object" || typeof cm.aenter !== "function" || typeof cm.aexit !== "function") {
+    throw new TypeError("asyncWith: the first argument must be an async context manager (with aenter() and aexit())");
+  }
+  if (typeof body !== "function") throw new TypeError("asyncWith: the body must be a (generator) function");
+  const value = yield* cm.aenter();
+  let result: R;
+  try {
+    const r = body(value);
+    result = isCoroutine(r) ? yield* (r as Coroutine<R>) : (r as R);
+  } catch (error) {
+    if ((yield* cm.aexit({ failed: true, error })) === true) return undefined;
+    throw error;
+  }
+  yield* cm.aexit({ failed: false });
+  return result;
+}
+
+/**
+ * One part (aenter, the body, or aexit), as a coroutine that yields plain strings (driven by hand,
+ * not by a task): `yields` steps, then it returns `ret` or throws `throwAtEnd`. An error thrown in
+ * is logged and rethrown, or swallowed (`swallow`: the part goes on); `finallyYield` makes its
+ * `finally` suspend once (so `return()` gets a result that is not done). `kind` is how it is made:
+ * a generator, a hand-written coroutine (own `next`, inherits from %GeneratorPrototype%), or a bare
+ * iterator (`next` only, or `next` and `return`: not a coroutine; only aenter and aexit use those).
+ */
+type Part = {
+  yields: number;
+  swallow: boolean;
+  finallyYield: boolean;
+  throwAtEnd: string | null;
+  ret: unknown;
+  kind: "generator" | "hand-written" | "next-only" | "next-return";
+};
+
+const GeneratorProto: object = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})()));
+const msg = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+function* partGen(log: Log, name: string, p: Part, arg: unknown): Generator<unknown, unknown, unknown> {
+  log.push([name, "start", arg]);
+  try {
+    for (let i = 0; i < p.yields; i++) {
+      try {
+        log.push([name, "got", yield `${name}-${i}`]);
+      } catch (e) {
+        log.push([name, "caught", msg(e)]);
+        if (!p.swallow) throw e;
+      }
+    }
+    if (p.throwAtEnd !== null) throw new ValueError(p.throwAtEnd);
+    return p.ret;
+  } finally {
+    log.push([name, "finally"]);
+    if (p.finallyYield) log.push([name, "finally got", yield `${name}-finally`]);
+  }
+}
+
+/** A coroutine written by hand, as Operation or Sleep are: a class whose prototype inherits from %GeneratorPrototype%. */
+class HandWritten {
+  constructor(private g: Generator<unknown, unknown, unknown>) {}
+  next(v: unknown): IteratorResult<unknown> {
+    return this.g.next(v);
+  }
+  throw(e: unknown): IteratorResult<unknown> {
+    return this.g.throw(e);
+  }
+  return(v: unknown): IteratorResult<unknown> {
+    return this.g.return(v);
+  }
+}
+Object.setPrototypeOf(HandWritten.prototype, GeneratorProto);
+
+function makePart(log: Log, name: string, p: Part, arg: unknown): unknown {
+  const g = partGen(log, name, p, arg);
+  switch (p.kind) {
+    case "generator":
+      return g;
+    case "hand-written":
+      return new HandWritten(g);
+    case "next-only":
+      return { [Symbol.iterator]: () => ({ next: (v: unknown) => g.next(v) }) };
+    case "next-return":
+      return { [Symbol.iterator]: () => ({ next: (v: unknown) => g.next(v), return: (v: unknown) => g.return(v) }) };
+  }
+}
+
+/** The body: a generator function, or a plain function that returns `ret` or throws. */
+type Body = { kind: "coroutine"; part: Part } | { kind: "plain"; ret: unknown; throws: string | null };
+
+class ScriptedCM implements AsyncContextManager<unknown> {
+  constructor(
+    private log: Log,
+    private enter: Part,
+    private exit: Part,
+  ) {}
+  aenter(): Coroutine<unknown> {
+    return makePart(this.log, "aenter", this.enter, undefined) as Coroutine<unknown>;
+  }
+  aexit(exit: Exit): Coroutine<boolean | void> {
+    return makePart(this.log, "aexit", this.exit, exit.failed ? msg(exit.error) : "ok") as Coroutine<boolean | void>;
+  }
+}
+
+type Op = ["next" | "throw" | "return", string];
+
+/** Drives `make(cm, body)` with `ops`, logging every event, result and error. */
+function drive(make: typeof reference, enter: Part, exit: Part, body: Body, ops: Op[]): Log {
+  const log: Log = [];
+  const cm = new ScriptedCM(log, enter, exit);
+  const fn =
+    body.kind === "coroutine"
+      ? (v: unknown) => makePart(log, "body", body.part, v) as Coroutine<unknown>
+      : (v: unknown) => {
+          log.push(["plain body", v]);
+          if (body.throws !== null) throw new ValueError(body.throws);
+          return body.ret;
+        };
+  const co = make(cm, fn);
+  log.push(["created"]);
+  for (const [op, arg] of ops) {
+    try {
+      const r = op === "throw" ? co.throw(new KeyError(arg)) : op === "return" ? co.return(arg) : co.next(arg);
+      log.push([op, arg, "->", r.done, r.value]);
+    } catch (e) {
+      log.push([op, arg, "threw", msg(e)]);
+    }
+  }
+  return log;
+}
+
+/** The outcome of each step in a log: `[op, arg, "->", done, value]` or `[op, arg, "threw", error]`. */
+const outcomes = (log: Log): Log => log.filter((e) => e[2] === "->" || e[2] === "threw");
+
+/** Drives both, checks they match, returns the log. */
+function both(enter: Part, exit: Part, body: Body, ops: Op[]): Log {
+  const expected = drive(reference, enter, exit, body, ops);
+  const actual = drive(asyncWith, enter, exit, body, ops);
+  assert.deepEqual(actual, expected);
+  return actual;
+}
+
+const part = (o: Partial<Part> = {}): Part => ({
+  yields: 1,
+  swallow: false,
+  finallyYield: false,
+  throwAtEnd: null,
+  ret: undefined,
+  kind: "generator",
+  ...o,
+});
+const gen = (o: Partial<Part> = {}): Body => ({ kind: "coroutine", part: part(o) });
+const next = (v = "n"): Op => ["next", v];
+const thr = (v = "thrown"): Op => ["throw", v];
+const ret = (v = "r"): Op => ["return", v];
+
+describe("asyncWith, driven by hand: the same steps as the generator function it replaces", () => {
+  test("it is a lazy coroutine: nothing runs until the first next(), not even the checks of its arguments", () => {
+    const log: Log = [];
+    const co = asyncWith(new ScriptedCM(log, part(), part()), () => 1);
+    assert.ok(isCoroutine(co));
+    assert.equal(co[Symbol.iterator](), co);
+    assert.deepEqual(log, []);
+    const bad = asyncWith(null as unknown as AsyncContextManager, () => 1);
+    assert.throws(() => bad.next(), {
+      name: "TypeError",
+      message: "asyncWith: the first argument must be an async context manager (with aenter() and aexit())",
+    });
+    assert.deepEqual(bad.next(), { done: true, value: undefined }); // finished, as a generator that threw
+    const noBody = asyncWith(new ScriptedCM(log, part(), part()), 5 as never);
+    assert.throws(() => noBody.next(), { name: "TypeError", message: "asyncWith: the body must be a (generator) function" });
+    assert.deepEqual(log, []);
+    // Closed or thrown into before it starts: it ends at once.
+    assert.deepEqual(asyncWith(new ScriptedCM(log, part(), part()), () => 1).return(7 as never), { done: true, value: 7 });
+    assert.throws(() => asyncWith(new ScriptedCM(log, part(), part()), () => 1).throw(new KeyError("k")), KeyError);
+    assert.deepEqual(log, []);
+  });
+
+  test("the normal path: values sent in reach each part; the body's value is returned", () => {
+    const log = both(part({ ret: "V" }), part(), gen({ ret: "R", yields: 2 }), [next("a"), next("b"), next("c"), next("d"), next("e"), next("f")]);
+    assert.deepEqual(log, [
+      ["created"],
+      ["aenter", "start", undefined],
+      ["next", "a", "->", false, "aenter-0"],
+      ["aenter", "got", "b"],
+      ["aenter", "finally"],
+      ["body", "start", "V"],
+      ["next", "b", "->", false, "body-0"],
+      ["body", "got", "c"],
+      ["next", "c", "->", false, "body-1"],
+      ["body", "got", "d"],
+      ["body", "finally"],
+      ["aexit", "start", "ok"],
+      ["next", "d", "->", false, "aexit-0"],
+      ["aexit", "got", "e"],
+      ["aexit", "finally"],
+      ["next", "e", "->", true, "R"],
+      ["next", "f", "->", true, undefined],
+    ]);
+  });
+
+  test("a plain (non-generator) body: its value is taken as is; its error goes to aexit", () => {
+    const ok = both(part({ ret: "V" }), part(), { kind: "plain", ret: "R", throws: null }, [next(), next(), next()]);
+    assert.deepEqual(ok.slice(4), [
+      ["aenter", "finally"],
+      ["plain body", "V"],
+      ["aexit", "start", "ok"],
+      ["next", "n", "->", false, "aexit-0"],
+      ["aexit", "got", "n"],
+      ["aexit", "finally"],
+      ["next", "n", "->", true, "R"],
+    ]);
+    const failed = both(part(), part(), { kind: "plain", ret: "R", throws: "plain" }, [next(), next(), next()]);
+    assert.deepEqual(failed.slice(5), [
+      ["plain body", undefined],
+      ["aexit", "start", "ValueError: plain"],
+      ["next", "n", "->", false, "aexit-0"],
+      ["aexit", "got", "n"],
+      ["aexit", "finally"],
+      ["next", "n", "threw", "ValueError: plain"],
+    ]);
+  });
+
+  test("the body is called as a plain function (no this)", () => {
+    let self: unknown = "unset";
+    const co = asyncWith(new ScriptedCM([], part({ yields: 0 }), part({ yields: 0 })), function (this: unknown) {
+      self = this;
+      return 1;
+    });
+    assert.deepEqual(co.next(), { done: true, value: 1 });
+    assert.equal(self, undefined);
+  });
+
+  test("suppression: aexit returning true makes it return undefined; anything else rethrows", () => {
+    for (const r of [true, false, undefined, 1, "true"]) {
+      const log = both(part(), part({ ret: r }), gen({ throwAtEnd: "body" }), [next(), next(), next(), next()]);
+      assert.deepEqual(outcomes(log).at(-1), r === true ? ["next", "n", "->", true, undefined] : ["next", "n", "threw", "ValueError: body"]);
+    }
+    // An error thrown in while in the body (a cancellation) is suppressed the same way.
+    const log = both(part(), part({ ret: true }), gen(), [next(), next(), thr("cancel"), next()]);
+    assert.deepEqual(log.slice(-7), [
+      ["body", "caught", "KeyError: cancel"],
+      ["body", "finally"],
+      ["aexit", "start", "KeyError: cancel"],
+      ["throw", "cancel", "->", false, "aexit-0"],
+      ["aexit", "got", "n"],
+      ["aexit", "finally"],
+      ["next", "n", "->", true, undefined],
+    ]);
+  });
+
+  test("an error in aexit replaces the body's", () => {
+    const log = both(part(), part({ throwAtEnd: "exit" }), gen({ throwAtEnd: "body" }), [next(), next(), next(), next()]);
+    assert.deepEqual(outcomes(log), [
+      ["next", "n", "->", false, "aenter-0"],
+      ["next", "n", "->", false, "body-0"],
+      ["next", "n", "->", false, "aexit-0"],
+      ["next", "n", "threw", "ValueError: exit"],
+    ]);
+  });
+
+  test("throw() while entering goes to aenter; if it propagates, neither the body nor aexit runs", () => {
+    const log = both(part({ yields: 2 }), part(), gen(), [next(), thr(), next()]);
+    assert.deepEqual(log, [
+      ["created"],
+      ["aenter", "start", undefined],
+      ["next", "n", "->", false, "aenter-0"],
+      ["aenter", "caught", "KeyError: thrown"],
+      ["aenter", "finally"],
+      ["throw", "thrown", "threw", "KeyError: thrown"],
+      ["next", "n", "->", true, undefined],
+    ]);
+    // aenter swallows it and returns: the body runs, as after a yield* that returned.
+    const log2 = both(part({ swallow: true, ret: "V" }), part(), gen(), [next(), thr(), next(), next()]);
+    assert.ok(log2.some((e) => e[0] === "body" && e[1] === "start" && e[2] === "V"));
+  });
+
+  test("throw() while exiting goes to aexit; if it propagates, it replaces the body's outcome", () => {
+    for (const body of [gen({ ret: "R" }), gen({ throwAtEnd: "body" })]) {
+      const log = both(part(), part({ yields: 2 }), body, [next(), next(), next(), thr("late"), next()]);
+      assert.deepEqual(log.slice(-3), [
+        ["aexit", "finally"],
+        ["throw", "late", "threw", "KeyError: late"],
+        ["next", "n", "->", true, undefined],
+      ]);
+    }
+    // aexit swallows it: the outcome is the body's (its value, or its error unless suppressed).
+    both(part(), part({ yields: 2, swallow: true }), gen({ ret: "R" }), [next(), next(), next(), thr("late"), next(), next()]);
+    both(part(), part({ yields: 2, swallow: true }), gen({ throwAtEnd: "b" }), [next(), next(), next(), thr("late"), next(), next()]);
+    both(part(), part({ yields: 2, swallow: true, ret: true }), gen({ throwAtEnd: "b" }), [next(), next(), next(), thr(), next(), next()]);
+  });
+
+  test("return() in the body closes the body (its finally runs) and returns, without running aexit", () => {
+    const log = both(part(), part(), gen({ yields: 2 }), [next(), next(), ret("closed"), next()]);
+    assert.deepEqual(log.slice(-4), [
+      ["next", "n", "->", false, "body-0"],
+      ["body", "finally"],
+      ["return", "closed", "->", true, "closed"],
+      ["next", "n", "->", true, undefined],
+    ]);
+    assert.ok(!log.some((e) => e[0] === "aexit"));
+    // A finally that suspends: return() hands up the body's step; resumed, the body ends and aexit
+    // runs as after a body that returned normally (what yield* does).
+    const log2 = both(part(), part(), gen({ finallyYield: true, ret: "R" }), [next(), next(), ret("closed"), next("x"), next()]);
+    assert.deepEqual(log2.slice(-8), [
+      ["body", "finally"],
+      ["return", "closed", "->", false, "body-finally"],
+      ["body", "finally got", "x"],
+      ["aexit", "start", "ok"],
+      ["next", "x", "->", false, "aexit-0"],
+      ["aexit", "got", "n"],
+      ["aexit", "finally"],
+      ["next", "n", "->", true, "closed"],
+    ]);
+  });
+
+  test("return() while entering or exiting closes aenter or aexit and returns", () => {
+    both(part({ yields: 2 }), part(), gen(), [next(), ret("closed"), next()]);
+    both(part(), part(), gen(), [next(), next(), next(), ret("closed"), next()]);
+    both(part(), part(), gen({ throwAtEnd: "b" }), [next(), next(), next(), ret("closed"), next()]);
+    both(part({ finallyYield: true }), part(), gen(), [next(), ret("closed"), next(), next(), next(), next()]);
+  });
+
+  test("iterators without throw() or return(), as yield* treats them", () => {
+    for (const kind of ["next-only", "next-return"] as const) {
+      both(part({ kind }), part(), gen(), [next(), thr(), next()]);
+      both(part({ kind }), part(), gen(), [next(), ret(), next()]);
+      both(part(), part({ kind }), gen(), [next(), next(), next(), thr(), next()]);
+      both(part(), part({ kind }), gen(), [next(), next(), next(), ret(), next()]);
+    }
+  });
+
+  test("aenter or aexit not returning a coroutine: a TypeError saying so", () => {
+    const cm = { aenter: () => Promise.resolve(1), aexit: () => undefined } as unknown as AsyncContextManager;
+    assert.throws(() => asyncWith(cm, () => 1).next(), {
+      name: "TypeError",
+      message: "asyncWith: aenter() must return a coroutine (write it as a generator method, *aenter()), got a Promise or thenable",
+    });
+  });
+
+  test("any sequence of next/throw/return, any parts: the same steps as the generator (property)", () => {
+    const partArb = (kinds: Part["kind"][]) =>
+      fc.record({
+        yields: fc.integer({ min: 0, max: 2 }),
+        swallow: fc.boolean(),
+        finallyYield: fc.boolean(),
+        throwAtEnd: fc.option(fc.constantFrom("e1", "e2"), { nil: null }),
+        ret: fc.constantFrom(undefined, true, false, "v"),
+        kind: fc.constantFrom(...kinds),
+      });
+    const bodyArb: fc.Arbitrary<Body> = fc.oneof(
+      fc.record({ kind: fc.constant("coroutine" as const), part: partArb(["generator", "hand-written"]) }),
+      fc.record({ kind: fc.constant("plain" as const), ret: fc.constantFrom(undefined, "p"), throws: fc.option(fc.constant("pe"), { nil: null }) }),
+    );
+    const ops = fc.array(
+      fc.tuple(fc.constantFrom("next" as const, "next" as const, "throw" as const, "return" as const), fc.constantFrom("a", "b")),
+      { maxLength: 10 },
+    );
+    const all: Part["kind"][] = ["generator", "hand-written", "next-only", "next-return"];
+    fc.assert(
+      fc.property(partArb(all), partArb(all), bodyArb, ops, (enter, exit, body, o) => {
+        both(enter, exit, body, o as Op[]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
