@@ -2,8 +2,9 @@
 import { SLEEP0 } from "./tasks.js";
 import { checkDelay } from "./base-events.js";
 import { getRunningLoop } from "./internal/running.js";
+import { CancelledError } from "./exceptions.js";
 import { GeneratorPrototype, type Coroutine, type Suspension } from "./coroutines.js";
-import { suspendOn, type Future } from "./futures.js";
+import { newCancelledError, suspendOn, type FutureState, type Waitable, type Waiter } from "./futures.js";
 import type { EventLoop } from "./base-events.js";
 import type { HeapTimer } from "./internal/timer-heap.js";
 
@@ -34,18 +35,21 @@ function* yieldThen<T>(value: T): Coroutine<T> {
 }
 
 /**
- * The coroutine of `sleep(ms)` for ms > 0, written by hand: one object is the coroutine (it
- * inherits from %GeneratorPrototype%) and the loop timer, so a sleep costs it and its future.
- * First `next()`: arm the timer, suspend on the future. Second: return the result. `throw` and
- * `return` (cancellation, closing) disarm the timer, as the `finally` of CPython's sleep does.
+ * The coroutine of `sleep(ms)` for ms > 0, written by hand: one object is at once the coroutine
+ * (it inherits from %GeneratorPrototype%), the loop timer, and what the task waits on (a Waitable,
+ * like a Future), so a sleep allocates nothing else. First `next()`: arm the timer and suspend.
+ * Second: return the value, or throw CancelledError if the wait was cancelled. `throw` and `return`
+ * disarm the timer, as the `finally` of CPython's sleep does.
  */
-class Sleep<T> implements HeapTimer {
+class Sleep<T> implements HeapTimer, Waitable {
   _when = 0;
   _seq = 0;
   _cancelled = false;
   _scheduled = false;
-  private _fut: Future<T> | null = null;
-  private _loop: EventLoop | null = null;
+  _state: FutureState = "pending";
+  _loop: EventLoop | null = null;
+  private _waiter: Waiter | null = null;
+  private _cancelMessage: string | undefined = undefined;
 
   constructor(
     private readonly _ms: number,
@@ -53,16 +57,17 @@ class Sleep<T> implements HeapTimer {
   ) {}
 
   next(): IteratorResult<Suspension, T> {
-    const f = this._fut;
-    if (f === null) {
-      const loop = (this._loop = getRunningLoop());
-      const fut = (this._fut = loop.createFuture<T>());
-      this._when = loop.time() + this._ms;
-      loop._timers.push(this as never);
-      return suspendOn(fut);
+    const loop = this._loop;
+    if (loop === null) {
+      const l = (this._loop = getRunningLoop());
+      this._when = l.time() + this._ms;
+      l._timers.push(this as never);
+      return suspendOn(this);
     }
-    if (f._state !== "finished") this._disarm();
-    return { done: true, value: f.result() };
+    const state = this._state;
+    if (state === "finished") return { done: true, value: this._value };
+    if (state === "pending") return suspendOn(this);
+    throw loop._debug ? new CancelledError(this._cancelMessage ?? "") : newCancelledError(this._cancelMessage);
   }
 
   throw(e: unknown): IteratorResult<Suspension, T> {
@@ -77,8 +82,38 @@ class Sleep<T> implements HeapTimer {
 
   /** @internal The timer fired (called from the loop's ready queue). */
   _run(_arg: unknown): void {
-    const f = this._fut!;
-    if (f._state === "pending") f.setResult(this._value);
+    if (this._state === "pending") {
+      this._state = "finished";
+      this._wakeWaiter();
+    }
+  }
+
+  /** @internal Waitable: the task parks here. */
+  _addWaiter(task: Waiter): void {
+    if (this._state === "pending") this._waiter = task;
+    else this._loop!._push(task, this);
+  }
+
+  /** @internal Waitable: `Task.cancel()` cancels the sleep; false once it is over. */
+  cancel(msg?: string): boolean {
+    if (this._state !== "pending") return false;
+    this._state = "cancelled";
+    this._cancelMessage = msg;
+    this._disarm();
+    this._wakeWaiter();
+    return true;
+  }
+
+  toString(): string {
+    return `<Sleep ${this._state} ms=${this._ms}>`;
+  }
+
+  private _wakeWaiter(): void {
+    const w = this._waiter;
+    if (w !== null) {
+      this._waiter = null;
+      this._loop!._push(w, this);
+    }
   }
 
   private _disarm(): void {
