@@ -54,8 +54,8 @@ class GatheringFuture<T> extends Future<T> {
  * - The first error (or child cancellation) is raised to the awaiter at once; the other children
  *   keep running (they are not cancelled), as in CPython.
  * - With `{ returnExceptions: true }` as the last argument, errors are results instead.
- * - Cancelling the returned future cancels every child not done; the gather then raises
- *   `CancelledError` once they are done, even with `returnExceptions`.
+ * - Cancelling the returned future, or the task waiting on it, cancels every child not done; the
+ *   gather then raises `CancelledError` once they are done, even with `returnExceptions`.
  * - The same awaitable passed twice runs once and fills both slots.
  * - Outside a running loop, the children bind to `getEventLoop()`.
  *

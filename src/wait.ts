@@ -28,6 +28,7 @@ export interface WaitOptions {
 /**
  * Waits for the futures/tasks in `fs` (an array or a Set) and returns `[done, pending]` as two Sets.
  * Never raises their errors and never cancels them; on `timeout` it simply returns what is done.
+ * If the waiting task is cancelled, `CancelledError` is raised here and `fs` are left running.
  *
  * @throws TypeError for a coroutine among `fs` (wrap it with `createTask`), or a single future;
  *   ValueError for an empty collection or an unknown `returnWhen`.
