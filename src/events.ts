@@ -65,7 +65,6 @@ export class Handle {
 /** A callback scheduled by `callLater`/`callAt` for a loop time `when()` (ms). */
 export class TimerHandle extends Handle implements HeapTimer {
   /** @internal */ _when: number;
-  /** @internal */ _seq = 0;
   /** @internal */ _scheduled = false;
 
   /** @internal */

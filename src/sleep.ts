@@ -43,7 +43,6 @@ function* yieldThen<T>(value: T): Coroutine<T> {
  */
 class Sleep<T> implements HeapTimer, Waitable {
   _when = 0;
-  _seq = 0;
   _cancelled = false;
   _scheduled = false;
   _state: FutureState = "pending";

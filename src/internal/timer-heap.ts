@@ -3,25 +3,27 @@
  * deadlines fire in the order they were scheduled. A cancelled timer stays in the heap until it
  * reaches the top or until cancelled timers are more than half of a heap of 100 or more, when the
  * heap is rebuilt without them (CPython's policy).
+ *
+ * The keys live in two typed arrays beside the timers: sifting compares numbers stored next to each
+ * other instead of following a pointer to each timer (with 100k timers, those cache misses made a
+ * pop cost about a microsecond).
  */
 
 /** What the heap needs of a timer. */
 export interface HeapTimer {
   _when: number;
-  _seq: number;
   _cancelled: boolean;
   _scheduled: boolean;
 }
 
 const MIN_FOR_COMPACTION = 100;
 
-function before(a: HeapTimer, b: HeapTimer): boolean {
-  return a._when < b._when || (a._when === b._when && a._seq < b._seq);
-}
-
 export class TimerHeap<T extends HeapTimer> {
+  /** The timers, in heap order; `whens[i]` and `seqs[i]` are the keys of `items[i]`. */
   items: T[] = [];
   cancelledCount = 0;
+  private whens = new Float64Array(64);
+  private seqs = new Float64Array(64);
   private seq = 0;
 
   get size(): number {
@@ -29,19 +31,12 @@ export class TimerHeap<T extends HeapTimer> {
   }
 
   push(t: T): void {
-    t._seq = this.seq++;
     t._scheduled = true;
     const items = this.items;
-    let i = items.length;
+    const i = items.length;
+    if (i === this.whens.length) this.grow();
     items.push(t);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const parent = items[p]!;
-      if (!before(t, parent)) break;
-      items[i] = parent;
-      i = p;
-    }
-    items[i] = t;
+    this.siftUp(t, t._when, this.seq++, i);
   }
 
   /** Called when a scheduled timer is cancelled; compacts the heap when cancelled timers dominate. */
@@ -68,7 +63,8 @@ export class TimerHeap<T extends HeapTimer> {
     const items = this.items;
     const top = items[0]!;
     const last = items.pop()!;
-    if (items.length > 0) this.siftDown(last, 0);
+    const n = items.length;
+    if (n > 0) this.siftDown(last, this.whens[n]!, this.seqs[n]!, 0, n);
     top._scheduled = false;
     return top;
   }
@@ -80,27 +76,79 @@ export class TimerHeap<T extends HeapTimer> {
   }
 
   private compact(): void {
-    const live: T[] = [];
-    for (const t of this.items) {
-      if (t._cancelled) t._scheduled = false;
-      else live.push(t);
+    const old = this.items;
+    const oldWhens = this.whens;
+    const oldSeqs = this.seqs;
+    const items: T[] = [];
+    const whens = new Float64Array(oldWhens.length);
+    const seqs = new Float64Array(oldSeqs.length);
+    for (let i = 0; i < old.length; i++) {
+      const t = old[i]!;
+      if (t._cancelled) {
+        t._scheduled = false;
+        continue;
+      }
+      whens[items.length] = oldWhens[i]!;
+      seqs[items.length] = oldSeqs[i]!;
+      items.push(t);
     }
-    this.items = live;
+    this.items = items;
+    this.whens = whens;
+    this.seqs = seqs;
     this.cancelledCount = 0;
-    for (let i = (live.length >> 1) - 1; i >= 0; i--) this.siftDown(live[i]!, i);
+    const n = items.length;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(items[i]!, whens[i]!, seqs[i]!, i, n);
   }
 
-  private siftDown(t: T, i: number): void {
-    const items = this.items;
-    const n = items.length;
+  private grow(): void {
+    const whens = new Float64Array(this.whens.length * 2);
+    whens.set(this.whens);
+    const seqs = new Float64Array(this.seqs.length * 2);
+    seqs.set(this.seqs);
+    this.whens = whens;
+    this.seqs = seqs;
+  }
+
+  private siftUp(t: T, when: number, seq: number, i: number): void {
+    const { items, whens, seqs } = this;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pw = whens[p]!;
+      if (when > pw || (when === pw && seq > seqs[p]!)) break;
+      items[i] = items[p]!;
+      whens[i] = pw;
+      seqs[i] = seqs[p]!;
+      i = p;
+    }
+    items[i] = t;
+    whens[i] = when;
+    seqs[i] = seq;
+  }
+
+  private siftDown(t: T, when: number, seq: number, i: number, n: number): void {
+    const { items, whens, seqs } = this;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
-      if (c + 1 < n && before(items[c + 1]!, items[c]!)) c++;
-      if (!before(items[c]!, t)) break;
+      let cw = whens[c]!;
+      let cs = seqs[c]!;
+      const r = c + 1;
+      if (r < n) {
+        const rw = whens[r]!;
+        if (rw < cw || (rw === cw && seqs[r]! < cs)) {
+          c = r;
+          cw = rw;
+          cs = seqs[r]!;
+        }
+      }
+      if (when < cw || (when === cw && seq < cs)) break;
       items[i] = items[c]!;
+      whens[i] = cw;
+      seqs[i] = cs;
       i = c;
     }
     items[i] = t;
+    whens[i] = when;
+    seqs[i] = seq;
   }
 }
