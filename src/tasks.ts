@@ -18,7 +18,7 @@
 import { CancelledError, RuntimeError } from "./exceptions.js";
 import { Future, newCancelledError, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
-import { getEventLoop, getRunningLoop, runningLoopOrNull } from "./internal/running.js";
+import { getEventLoop, getRunningLoop } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
 
 /** Options of `createTask` and `new Task()`. */
@@ -424,8 +424,6 @@ export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
   return out;
 }
 
-/** @internal The running loop or null: used by code that may run outside a loop. */
-export { runningLoopOrNull };
 
 /**
  * A Future for `aw`: a Future or Task is returned as is; a coroutine (or any other awaitable) is

@@ -26,10 +26,6 @@ export class TimerHeap<T extends HeapTimer> {
   private seqs = new Float64Array(64);
   private seq = 0;
 
-  get size(): number {
-    return this.items.length;
-  }
-
   push(t: T): void {
     t._scheduled = true;
     const items = this.items;
