@@ -13,6 +13,7 @@ import {
   CancelledError,
   ValueError,
   type Coroutine,
+  type Task,
 } from "../../src/index.js";
 import { Barrier } from "../../src/locks/barrier.js";
 import { vrun, state } from "./helpers.js";
@@ -60,20 +61,32 @@ test("passing the barrier twice in a row", async () => {
   assert.deepEqual(ev, [["B", 0, 1], ["A", 0, 0], ["B", 1, 1], ["A", 1, 0], "[filling, waiters:0/2]"]);
 });
 
+/**
+ * A Barrier(3) with tasks A and B waiting on it (one step taken), as in barrier.py.
+ * A waiter must get BrokenBarrierError; it then logs `entry(name, error, barrier)`.
+ */
+function* twoWaitingOfThree(
+  ev: unknown[],
+  entry: (name: string, e: BrokenBarrierError, b: Barrier) => unknown,
+): Coroutine<{ b: Barrier; ts: Task<void>[] }> {
+  const b = new Barrier(3);
+  function* w(name: string): Coroutine<void> {
+    try {
+      yield* b.wait();
+    } catch (e) {
+      assert.ok(e instanceof BrokenBarrierError);
+      ev.push(entry(name, e, b));
+    }
+  }
+  const ts = ["A", "B"].map((n) => createTask(w(n)));
+  yield* sleep(0);
+  return { b, ts };
+}
+
 test("reset() breaks the current round for the tasks in it, then the barrier fills again", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    const b = new Barrier(3);
-    function* w(name: string): Coroutine<void> {
-      try {
-        yield* b.wait();
-      } catch (e) {
-        assert.ok(e instanceof BrokenBarrierError);
-        ev.push([name, e.name, e.message, state(b)]);
-      }
-    }
-    const ts = ["A", "B"].map((n) => createTask(w(n)));
-    yield* sleep(0);
+    const { b, ts } = yield* twoWaitingOfThree(ev, (name, e, b) => [name, e.name, e.message, state(b)]);
     yield* b.reset();
     ev.push(["reset", state(b)]);
     yield* gather(...ts);
@@ -90,17 +103,7 @@ test("reset() breaks the current round for the tasks in it, then the barrier fil
 test("abort() breaks the barrier for the waiters and every later wait, until reset()", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    const b = new Barrier(3);
-    function* w(name: string): Coroutine<void> {
-      try {
-        yield* b.wait();
-      } catch (e) {
-        assert.ok(e instanceof BrokenBarrierError);
-        ev.push([name, e.message]);
-      }
-    }
-    const ts = ["A", "B"].map((n) => createTask(w(n)));
-    yield* sleep(0);
+    const { b, ts } = yield* twoWaitingOfThree(ev, (name, e) => [name, e.message]);
     yield* b.abort();
     ev.push(["aborted", state(b), b.broken, b.nWaiting]);
     yield* gather(...ts);

@@ -14,6 +14,7 @@ import {
   RuntimeError,
   TimeoutError,
   type Coroutine,
+  type Task,
 } from "../../src/index.js";
 import { Condition } from "../../src/locks/condition.js";
 import { Lock } from "../../src/locks/lock.js";
@@ -100,22 +101,36 @@ function* consumer(cond: Condition, items: string[], name: string, ev: unknown[]
   ev.push([name, "got", items.pop()]);
 }
 
+/**
+ * Consumers c1 and c2 wait for an item; main adds one, notifies one waiter and, still holding
+ * the lock, runs `then(cond, c1)`; then it joins both and logs the end state (as in event_condition.py).
+ */
+function* twoConsumersOneNotified(
+  ev: unknown[],
+  items: string[],
+  then: (cond: Condition, c1: Task<void>) => Coroutine<void>,
+): Coroutine<void> {
+  const cond = new Condition();
+  const c1 = createTask(consumer(cond, items, "c1", ev));
+  const c2 = createTask(consumer(cond, items, "c2", ev));
+  yield* sleep(0);
+  yield* asyncWith(cond, function* () {
+    items.push("x");
+    cond.notify(1);
+    yield* then(cond, c1);
+  });
+  yield* gather(c1, c2, { returnExceptions: true });
+  ev.push(["end", state(cond), items]);
+}
+
 test("a waiter notified then cancelled before it runs passes the notification on (test_cancelled_wakeup)", async () => {
   const ev: unknown[] = [];
   const items: string[] = [];
   await vrun(function* () {
-    const cond = new Condition();
-    const c1 = createTask(consumer(cond, items, "c1", ev));
-    const c2 = createTask(consumer(cond, items, "c2", ev));
-    yield* sleep(0);
-    yield* asyncWith(cond, function* () {
-      items.push("x");
-      cond.notify(1);
+    yield* twoConsumersOneNotified(ev, items, function* (cond, c1) {
       c1.cancel();
       ev.push(["notified+cancelled", state(cond)]);
     });
-    yield* gather(c1, c2, { returnExceptions: true });
-    ev.push(["end", state(cond), items]);
   });
   assert.deepEqual(ev, [
     ["notified+cancelled", "[locked, waiters:2]"],
@@ -129,19 +144,11 @@ test("a waiter cancelled while re-acquiring the lock passes the notification on 
   const ev: unknown[] = [];
   const items: string[] = [];
   await vrun(function* () {
-    const cond = new Condition();
-    const c1 = createTask(consumer(cond, items, "c1", ev));
-    const c2 = createTask(consumer(cond, items, "c2", ev));
-    yield* sleep(0);
-    yield* asyncWith(cond, function* () {
-      items.push("x");
-      cond.notify(1);
+    yield* twoConsumersOneNotified(ev, items, function* (cond, c1) {
       yield* sleep(0);
       ev.push(["c1 re-acquiring", state(cond)]);
       c1.cancel();
     });
-    yield* gather(c1, c2, { returnExceptions: true });
-    ev.push(["end", state(cond), items]);
   });
   assert.deepEqual(ev, [
     ["c1 re-acquiring", "[locked, waiters:1]"],

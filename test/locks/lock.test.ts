@@ -15,6 +15,7 @@ import {
   RuntimeError,
   TimeoutError,
   type Coroutine,
+  type Task,
 } from "../../src/index.js";
 import { Lock } from "../../src/locks/lock.js";
 import { vrun, now, state, settle } from "./helpers.js";
@@ -140,14 +141,20 @@ function* contender(lock: Lock, name: string, ev: unknown[], hold: boolean): Cor
   if (hold) ev.push([name, "released"]);
 }
 
+/** A held lock with contenders B and C queued on it (one step taken), as in lock.py. */
+function* heldWithTwoContenders(ev: unknown[], hold: boolean): Coroutine<{ lock: Lock; tb: Task<void>; tc: Task<void> }> {
+  const lock = new Lock();
+  yield* lock.acquire();
+  const tb = createTask(contender(lock, "B", ev, hold));
+  const tc = createTask(contender(lock, "C", ev, hold));
+  yield* sleep(0);
+  return { lock, tb, tc };
+}
+
 test("baton passing: a woken waiter cancelled before it runs hands the lock to the next", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    const lock = new Lock();
-    yield* lock.acquire();
-    const tb = createTask(contender(lock, "B", ev, true));
-    const tc = createTask(contender(lock, "C", ev, true));
-    yield* sleep(0);
+    const { lock, tb, tc } = yield* heldWithTwoContenders(ev, true);
     lock.release();
     tb.cancel();
     ev.push(["after release+cancel", lock.locked(), state(lock)]);
@@ -166,11 +173,7 @@ test("baton passing: a woken waiter cancelled before it runs hands the lock to t
 test("a waiter cancelled before the release: the release wakes nobody, its cleanup wakes the next", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
-    const lock = new Lock();
-    yield* lock.acquire();
-    const tb = createTask(contender(lock, "B", ev, false));
-    const tc = createTask(contender(lock, "C", ev, false));
-    yield* sleep(0);
+    const { lock, tb, tc } = yield* heldWithTwoContenders(ev, false);
     tb.cancel();
     lock.release();
     ev.push(["released", state(lock)]);

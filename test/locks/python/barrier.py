@@ -48,7 +48,9 @@ async def barrier_twice():
     show("barrier_twice", out)
 
 
-async def barrier_reset_waiting():
+async def two_waiting_of_three(entry):
+    """A Barrier(3), its event list, and tasks A and B waiting on it (one step taken).
+    A waiter that gets BrokenBarrierError logs `entry(name, error, barrier)`."""
     b = asyncio.Barrier(3)
     out = []
 
@@ -56,10 +58,15 @@ async def barrier_reset_waiting():
         try:
             await b.wait()
         except asyncio.BrokenBarrierError as e:
-            out.append((name, type(e).__name__, str(e), state(b)))
+            out.append(entry(name, e, b))
 
     ts = [asyncio.create_task(w(n)) for n in "AB"]
     await asyncio.sleep(0)
+    return b, out, ts
+
+
+async def barrier_reset_waiting():
+    b, out, ts = await two_waiting_of_three(lambda name, e, b: (name, type(e).__name__, str(e), state(b)))
     await b.reset()
     out.append(("reset", state(b)))
     await asyncio.gather(*ts)
@@ -68,17 +75,7 @@ async def barrier_reset_waiting():
 
 
 async def barrier_abort():
-    b = asyncio.Barrier(3)
-    out = []
-
-    async def w(name):
-        try:
-            await b.wait()
-        except asyncio.BrokenBarrierError as e:
-            out.append((name, str(e)))
-
-    ts = [asyncio.create_task(w(n)) for n in "AB"]
-    await asyncio.sleep(0)
+    b, out, ts = await two_waiting_of_three(lambda name, e, b: (name, str(e)))
     await b.abort()
     out.append(("aborted", state(b), b.broken, b.n_waiting))
     await asyncio.gather(*ts)

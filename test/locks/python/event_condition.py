@@ -158,9 +158,10 @@ async def cond_wait_cancel_reacquires():
     show("cond_wait_cancel_reacquires", out)
 
 
-async def cond_notified_then_cancelled_passes_on():
-    # CPython test_cancelled_wakeup: a waiter notified and cancelled before it
-    # runs passes the notification to the next waiter.
+async def two_consumers_one_notified(report_locked, then):
+    """Consumers c1 and c2 wait for an item; main adds one, notifies one waiter and, still
+    holding the lock, runs `then(cond, c1, out)`. Returns the event list.
+    With `report_locked`, a cancelled consumer also logs whether it holds the lock."""
     cond = asyncio.Condition()
     out = []
     items = []
@@ -170,7 +171,7 @@ async def cond_notified_then_cancelled_passes_on():
             try:
                 await cond.wait_for(lambda: items)
             except asyncio.CancelledError:
-                out.append((name, "cancelled"))
+                out.append((name, "cancelled", cond.locked()) if report_locked else (name, "cancelled"))
                 raise
             out.append((name, "got", items.pop()))
 
@@ -180,39 +181,31 @@ async def cond_notified_then_cancelled_passes_on():
     async with cond:
         items.append("x")
         cond.notify(1)
-        c1.cancel()
-        out.append(("notified+cancelled", state(cond)))
+        await then(cond, c1, out)
     await asyncio.gather(c1, c2, return_exceptions=True)
     out.append(("end", state(cond), items))
+    return out
+
+
+async def cond_notified_then_cancelled_passes_on():
+    # CPython test_cancelled_wakeup: a waiter notified and cancelled before it
+    # runs passes the notification to the next waiter.
+    async def then(cond, c1, out):
+        c1.cancel()
+        out.append(("notified+cancelled", state(cond)))
+
+    out = await two_consumers_one_notified(False, then)
     show("cond_notified_then_cancelled_passes_on", out)
 
 
 async def cond_cancelled_while_reacquiring():
     # CPython test_cancelled_wakeup_relock.
-    cond = asyncio.Condition()
-    out = []
-    items = []
-
-    async def consumer(name):
-        async with cond:
-            try:
-                await cond.wait_for(lambda: items)
-            except asyncio.CancelledError:
-                out.append((name, "cancelled", cond.locked()))
-                raise
-            out.append((name, "got", items.pop()))
-
-    c1 = asyncio.create_task(consumer("c1"))
-    c2 = asyncio.create_task(consumer("c2"))
-    await asyncio.sleep(0)
-    async with cond:
-        items.append("x")
-        cond.notify(1)
+    async def then(cond, c1, out):
         await asyncio.sleep(0)   # c1 wakes and blocks re-acquiring
         out.append(("c1 re-acquiring", state(cond)))
         c1.cancel()
-    await asyncio.gather(c1, c2, return_exceptions=True)
-    out.append(("end", state(cond), items))
+
+    out = await two_consumers_one_notified(True, then)
     show("cond_cancelled_while_reacquiring", out)
 
 

@@ -79,8 +79,9 @@ async def newcomer_does_not_overtake():
     show("newcomer_does_not_overtake", ev)
 
 
-async def baton_woken_waiter_cancelled():
-    # A releases, waking B; B is cancelled before it runs: the lock goes to C.
+async def held_with_two_contenders(hold):
+    """A held Lock, its event list, and contenders B and C queued on it (one step taken).
+    With `hold`, each contender keeps the lock across a sleep(0) and logs its release."""
     lock = asyncio.Lock()
     ev = []
     await lock.acquire()
@@ -92,13 +93,21 @@ async def baton_woken_waiter_cancelled():
             ev.append((name, "cancelled", lock.locked(), state(lock)))
             raise
         ev.append((name, "acquired"))
-        await asyncio.sleep(0)
+        if hold:
+            await asyncio.sleep(0)
         lock.release()
-        ev.append((name, "released"))
+        if hold:
+            ev.append((name, "released"))
 
     tb = asyncio.create_task(c("B"))
     tc = asyncio.create_task(c("C"))
     await asyncio.sleep(0)
+    return lock, ev, tb, tc
+
+
+async def baton_woken_waiter_cancelled():
+    # A releases, waking B; B is cancelled before it runs: the lock goes to C.
+    lock, ev, tb, tc = await held_with_two_contenders(hold=True)
     lock.release()
     tb.cancel()
     ev.append(("after release+cancel", lock.locked(), state(lock)))
@@ -110,22 +119,7 @@ async def baton_woken_waiter_cancelled():
 async def cancel_then_release():
     # CPython test_finished_waiter_cancelled / test_cancel_race: B is cancelled
     # before A releases; the release wakes nobody, B's cleanup wakes C.
-    lock = asyncio.Lock()
-    ev = []
-    await lock.acquire()
-
-    async def c(name):
-        try:
-            await lock.acquire()
-        except asyncio.CancelledError:
-            ev.append((name, "cancelled", lock.locked(), state(lock)))
-            raise
-        ev.append((name, "acquired"))
-        lock.release()
-
-    tb = asyncio.create_task(c("B"))
-    tc = asyncio.create_task(c("C"))
-    await asyncio.sleep(0)
+    lock, ev, tb, tc = await held_with_two_contenders(hold=False)
     tb.cancel()
     lock.release()
     ev.append(("released", state(lock)))

@@ -38,7 +38,8 @@ async def exclusion_and_fifo(make):
     return ev
 
 
-async def cancel_waiting(make):
+async def held_with_waiters(make, names):
+    """A held lock from `make`, its event list, and one queued contender task per name."""
     lock = make()
     ev = []
     await lock.acquire()
@@ -53,7 +54,11 @@ async def cancel_waiting(make):
         await asyncio.sleep(0)
         lock.release()
 
-    ts = {n: asyncio.create_task(w(n)) for n in "ABCD"}
+    return lock, ev, {n: asyncio.create_task(w(n)) for n in names}
+
+
+async def cancel_waiting(make):
+    lock, ev, ts = await held_with_waiters(make, "ABCD")
     await asyncio.sleep(0)
     ts["B"].cancel()
     await asyncio.sleep(0)
@@ -65,21 +70,7 @@ async def cancel_waiting(make):
 
 
 async def baton(make):
-    lock = make()
-    ev = []
-    await lock.acquire()
-
-    async def w(name):
-        try:
-            await lock.acquire()
-        except asyncio.CancelledError:
-            ev.append((name, "cancelled"))
-            raise
-        ev.append((name, "acquired"))
-        await asyncio.sleep(0)
-        lock.release()
-
-    ts = {n: asyncio.create_task(w(n)) for n in "ABC"}
+    lock, ev, ts = await held_with_waiters(make, "ABC")
     await asyncio.sleep(0)
     lock.release()
     ts["A"].cancel()        # A was woken: the lock goes to B
