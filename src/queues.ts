@@ -232,10 +232,8 @@ const QUEUE_GET: OpHandler<unknown, Queue<unknown>> = {
     const q = op._target;
     const step = op._step;
     if (step === WAITING) {
-      const s = op._state;
-      if (s === "pending") return op._suspend();
-      if (s !== "finished") op._fail();
-      q._getters.remove(op); // already done by the wake-up; kept for safety
+      const again = op._resumeFrom(q._getters); // unlinking was done by the wake-up already: harmless
+      if (again !== null) return again;
     } else if (step === FINISHED) {
       return DONE_VOID;
     }
@@ -270,10 +268,8 @@ const QUEUE_PUT: OpHandler<void, Queue<unknown>> = {
     const q = op._target;
     const step = op._step;
     if (step === WAITING) {
-      const s = op._state;
-      if (s === "pending") return op._suspend();
-      if (s !== "finished") op._fail();
-      q._putters.remove(op); // already done by the wake-up; kept for safety
+      const again = op._resumeFrom(q._putters); // unlinking was done by the wake-up already: harmless
+      if (again !== null) return again;
     } else if (step === FINISHED) {
       return DONE_VOID;
     }

@@ -196,9 +196,8 @@ const NOTIFIED: OpHandler<true, Condition> = {
       return op._suspend();
     }
     if (step === WAITING) {
-      const s = op._state;
-      if (s === "pending") return op._suspend();
-      if (s !== "finished") op._fail();
+      const again = op._resumeFrom(null);
+      if (again !== null) return again;
       op._step = FINISHED;
       return DONE_TRUE;
     }

@@ -96,10 +96,8 @@ const EVENT_WAIT: OpHandler<true, Event> = {
       return op._wait(loop, waiters);
     }
     if (step === WAITING) {
-      const s = op._state;
-      if (s === "pending") return op._suspend();
-      if (s !== "finished") op._fail();
-      event._waiters!.remove(op);
+      const again = op._resumeFrom(event._waiters);
+      if (again !== null) return again;
       op._step = FINISHED;
       return DONE_TRUE;
     }

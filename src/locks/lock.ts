@@ -149,10 +149,8 @@ const LOCK_ACQUIRE: OpHandler<unknown, Lock> = {
       return op._wait(loop, waiters);
     }
     if (step === WAITING) {
-      const s = op._state;
-      if (s === "pending") return op._suspend();
-      if (s !== "finished") op._fail();
-      lock._waiters!.remove(op);
+      const again = op._resumeFrom(lock._waiters);
+      if (again !== null) return again;
       lock._locked = true;
       op._step = FINISHED;
       return acquiredResult(op._arg as ReturnMode, lock);

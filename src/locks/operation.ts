@@ -185,6 +185,19 @@ export class Operation<R, P> implements Waitable {
     return suspendOn(this);
   }
 
+  /**
+   * @internal Resumed while waiting: if still pending, the suspension to return again; if cancelled,
+   * cleans up and throws (`_fail`); if woken, unlinks this node from `queue` (when given) and returns
+   * null, for the handler to finish the operation.
+   */
+  _resumeFrom(queue: WaiterQueue | null): IteratorResult<Suspension, R> | null {
+    const s = this._state;
+    if (s === "pending") return suspendOn(this);
+    if (s !== "finished") this._fail();
+    if (queue !== null) queue.remove(this);
+    return null;
+  }
+
   /** @internal Resumed after a cancellation: cleans up, throws the CancelledError as `yield* fut` would. */
   _fail(): never {
     this._h.abandon(this);

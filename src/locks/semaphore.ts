@@ -167,10 +167,8 @@ const SEMAPHORE_ACQUIRE: OpHandler<unknown, Semaphore> = {
       return op._wait(loop, waiters);
     }
     if (step === WAITING) {
-      const s = op._state;
-      if (s === "pending") return op._suspend();
-      if (s !== "finished") op._fail();
-      sem._waiters!.remove(op);
+      const again = op._resumeFrom(sem._waiters);
+      if (again !== null) return again;
       sem._wakeAsManyAsFit();
       op._step = FINISHED;
       return acquiredResult(op._arg as ReturnMode, sem);
