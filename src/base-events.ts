@@ -20,8 +20,9 @@
  */
 import { RuntimeError, ValueError } from "./exceptions.js";
 import { Handle, TimerHandle } from "./events.js";
-import { Future } from "./futures.js";
-import { Task } from "./tasks.js";
+import { Future, FutureExtra } from "./futures.js";
+import { anchorTask, Task } from "./tasks.js";
+import { anchorOnLoop, anchorPending } from "./internal/shapes.js";
 import { ReadyQueue } from "./internal/ready-queue.js";
 import { TimerHeap } from "./internal/timer-heap.js";
 import { seededRandom } from "./internal/prng.js";
@@ -122,6 +123,7 @@ export class EventLoop {
     // A batch started straight from a timer or message callback pays twice as much for every
     // exception thrown in it (V8 builds a message for the host's handler); from a microtask it does not.
     this._hostFire = () => queueMicrotask(this._batchFn);
+    anchorPending(() => new EventLoop());
   }
 
   /** The loop's clock in ms: monotonic; starts at 0 on the virtual clock. */
@@ -561,6 +563,17 @@ export function newEventLoop(options?: EventLoopOptions): EventLoop {
 }
 
 setDefaultLoopFactory(() => new EventLoop());
+
+// Keep the hidden classes of the hot path alive and general (internal/shapes.ts).
+anchorOnLoop((loop) => [
+  loop._ready,
+  loop._timers,
+  new Future(loop as never),
+  anchorTask(loop),
+  new FutureExtra(),
+  new Handle(String, null, loop),
+  new TimerHandle(0, String, null, loop),
+]);
 
 /** @internal Validates a delay or time in ms. */
 export function checkDelay(ms: unknown, what: string): asserts ms is number {

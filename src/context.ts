@@ -1,5 +1,6 @@
 /** `asyncWith`: Python's `async with`, for any async context manager. */
 import { GeneratorPrototype, describe, isCoroutine, type Coroutine, type Suspension } from "./coroutines.js";
+import { anchorShape } from "./internal/shapes.js";
 
 /** How the body of an `asyncWith` ended: normally, or by `error`. */
 export type Exit = { failed: false } | { failed: true; error: unknown };
@@ -344,3 +345,6 @@ function checkStep(s: Step): Step {
   if (s === null || typeof s !== "object") throw new TypeError(`Iterator result ${String(s)} is not an object`);
   return s;
 }
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorShape(new AsyncWith(null as never, null as never));

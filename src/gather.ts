@@ -6,6 +6,7 @@ import { getEventLoop } from "./internal/running.js";
 import type { Awaitable, Suspension } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
 import type { TaggedCallback } from "./graph.js";
+import { anchorOnLoop } from "./internal/shapes.js";
 
 /** Options of `gather`, passed as the last argument. */
 export interface GatherOptions {
@@ -139,3 +140,6 @@ function isOptions(x: unknown): x is GatherOptions {
   const proto = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorOnLoop((loop) => [new GatheringFuture([], loop)]);

@@ -3,6 +3,7 @@ import { Future, newCancelledError } from "./futures.js";
 import { getEventLoop } from "./internal/running.js";
 import { describe } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
+import { anchorOnLoop } from "./internal/shapes.js";
 
 /** A Future that follows a Promise; cancelling it aborts the Promise's signal. */
 class PromiseFuture<T> extends Future<T> {
@@ -80,3 +81,6 @@ export function fromPromise<T>(source: PromiseLike<T> | ((signal: AbortSignal) =
   );
   return fut;
 }
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorOnLoop((loop) => [new PromiseFuture(loop, null)]);

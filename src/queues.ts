@@ -9,6 +9,7 @@ import { DONE_VOID, FINISHED, Operation, WAITING, type OpHandler } from "./locks
 import { WaiterQueue } from "./locks/waiters.js";
 import { Heap, pythonCompare, Ring, Stack, type Store } from "./locks/stores.js";
 import type { Coroutine } from "./coroutines.js";
+import { anchorShape } from "./internal/shapes.js";
 
 /**
  * A FIFO queue for coordinating producer and consumer tasks.
@@ -341,3 +342,8 @@ export class LifoQueue<T = unknown> extends Queue<T> {
     return new Stack<T>();
   }
 }
+
+// Keep the hidden classes alive and general (internal/shapes.ts).
+anchorShape(new Queue());
+anchorShape(new PriorityQueue());
+anchorShape(new LifoQueue());

@@ -7,6 +7,7 @@ import { GeneratorPrototype, type Coroutine, type Suspension } from "./coroutine
 import { newCancelledError, suspendOn, type FutureState, type Waitable, type Waiter } from "./futures.js";
 import type { EventLoop } from "./base-events.js";
 import type { HeapTimer } from "./internal/timer-heap.js";
+import { anchorShape } from "./internal/shapes.js";
 
 /**
  * Suspends the calling task for `ms` milliseconds, then returns `value`.
@@ -123,3 +124,6 @@ class Sleep<T> implements HeapTimer, Waitable {
   }
 }
 Object.setPrototypeOf(Sleep.prototype, GeneratorPrototype);
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorShape(new Sleep(1, undefined));

@@ -14,6 +14,7 @@ import type { EventLoop } from "./base-events.js";
 import type { Future } from "./futures.js";
 import type { TaggedCallback } from "./graph.js";
 import { isCoroutine, type Coroutine } from "./coroutines.js";
+import { anchorShape } from "./internal/shapes.js";
 
 /**
  * A group of tasks that live no longer than the block that owns them. Use it through
@@ -161,3 +162,6 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
 export function* taskGroup<R>(body: WithBody<TaskGroup, R>): Coroutine<R> {
   return (yield* asyncWith(new TaskGroup(), body)) as R;
 }
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorShape(new TaskGroup());

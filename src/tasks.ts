@@ -34,6 +34,14 @@ const RESUME_NEXT = 0;
 const RESUME_YIELD = 1;
 const RESUME_THROW = 2;
 let taskCounter = 0;
+/**
+ * The methods of every generator. A task calls them directly on a generator coroutine: calling
+ * `coro.next()` would make the step's optimized code depend on the hidden class of each generator
+ * function's objects, which a program that makes its generator functions in a closure renews on
+ * every call.
+ */
+const GEN_NEXT = (GeneratorPrototype as Generator).next as (this: unknown) => IteratorResult<Suspension, any>;
+const GEN_THROW = (GeneratorPrototype as Generator).throw as (this: unknown, e: unknown) => IteratorResult<Suspension, any>;
 
 /** What `SLEEP0.next()` returns when done (shared: `yield*` only reads its value). */
 const DONE_VOID: IteratorResult<Suspension, undefined> = Object.freeze({ done: true, value: undefined });
@@ -106,6 +114,8 @@ export class Task<T = unknown> extends Future<T> {
    * `sleep(0)` token); RESUME_THROW (throw `_result`, an error about misuse, into the coroutine).
    */
   _resume: 0 | 1 | 2 = RESUME_NEXT;
+  /** @internal Whether `_coro` is a generator object (its `next` is %GeneratorPrototype%'s). */
+  _native: boolean;
 
   constructor(coro: Coroutine<T>, options?: TaskOptions) {
     checkCoroutine(coro, "Task");
@@ -115,6 +125,7 @@ export class Task<T = unknown> extends Future<T> {
     super(loop as never);
     loop._checkClosed();
     this._coro = coro;
+    this._native = (coro as { next?: unknown }).next === GEN_NEXT;
     this._name = ++taskCounter;
     if (o !== undefined && o._ready === undefined && o.name !== undefined) this._name = String(o.name);
     if (loop._debug) this._extras().debug = { source: creationSite(), swallowedAt: -1, reported: false };
@@ -248,7 +259,7 @@ export class Task<T = unknown> extends Future<T> {
     }
     let r: IteratorResult<Suspension, T>;
     try {
-      r = this._coro.next();
+      r = this._native ? GEN_NEXT.call(this._coro) : this._coro.next();
     } catch (e) {
       loop._current = null;
       resumingYield = false;
@@ -298,10 +309,10 @@ export class Task<T = unknown> extends Future<T> {
           this._resume = RESUME_NEXT;
           resumingYield = true;
         }
-        r = this._coro.next();
+        r = this._native ? GEN_NEXT.call(this._coro) : this._coro.next();
       } else {
         this._resume = RESUME_NEXT;
-        r = this._coro.throw(exc);
+        r = this._native ? GEN_THROW.call(this._coro, exc) : this._coro.throw(exc);
       }
     } catch (e) {
       loop._current = null;
@@ -388,6 +399,16 @@ export class Task<T = unknown> extends Future<T> {
       sourceTraceback: d.source,
     });
   }
+}
+
+/**
+ * @internal A task for `anchorShape` (internal/shapes.ts): on `loop`, never run, and not counted in
+ * the `Task-N` names.
+ */
+export function anchorTask(loop: EventLoop): Task<undefined> {
+  const t = new Task(SLEEP0, loop as never);
+  taskCounter--;
+  return t;
 }
 
 /** This package's own source folder: its frames are left out of creation sites. */

@@ -12,6 +12,7 @@ import { getRunningLoop } from "./internal/running.js";
 import { checkDelay } from "./base-events.js";
 import type { Handle } from "./events.js";
 import type { Coroutine } from "./coroutines.js";
+import { anchorShape } from "./internal/shapes.js";
 
 /** Where a Timeout is in its life. */
 export type TimeoutState = "created" | "active" | "expiring" | "expired" | "finished";
@@ -145,3 +146,6 @@ export function timeoutAt<R>(when: number | null, body: WithBody<Timeout, R>): C
 function* timeoutBody<R>(when: () => number | null, body: WithBody<Timeout, R>): Coroutine<R> {
   return (yield* asyncWith(new Timeout(when()), body)) as R;
 }
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorShape(new Timeout(null));

@@ -9,6 +9,7 @@ import { LoopBound } from "./mixins.js";
 import { WaiterQueue } from "./waiters.js";
 import type { Coroutine, Suspension } from "../coroutines.js";
 import type { AsyncContextManager, Exit } from "../context.js";
+import { anchorShape } from "../internal/shapes.js";
 
 const NONE: unique symbol = Symbol("none");
 
@@ -209,3 +210,6 @@ const NOTIFIED: OpHandler<true, Condition> = {
 
   what: () => "Condition.wait()",
 };
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorShape(new Condition());

@@ -5,6 +5,7 @@ import { LoopBound } from "./mixins.js";
 import { DONE_TRUE, DONE_VOID, FINISHED, NEW, Operation, WAITING, type OpHandler } from "./operation.js";
 import { WaiterQueue } from "./waiters.js";
 import type { Coroutine, Suspension } from "../coroutines.js";
+import { anchorShape } from "../internal/shapes.js";
 
 /**
  * A flag, initially false. `set()` makes it true and wakes every task waiting in `wait()`; `clear()`
@@ -110,3 +111,6 @@ const EVENT_WAIT: OpHandler<true, Event> = {
 
   what: () => "Event.wait()",
 };
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorShape(new Event());

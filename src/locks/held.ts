@@ -1,6 +1,7 @@
 /**
  * `Held`: what `hold()` returns, so that a JS `using` declaration releases a primitive.
  */
+import { anchorShape } from "../internal/shapes.js";
 
 /** @internal What `Held` releases: a Lock, a Semaphore or a Condition. */
 export interface Releasable {
@@ -49,3 +50,6 @@ export class Held implements Disposable {
     this.release();
   }
 }
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorShape(new Held(null as never));

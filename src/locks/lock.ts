@@ -21,6 +21,7 @@ import {
 import { WaiterQueue } from "./waiters.js";
 import type { Coroutine } from "../coroutines.js";
 import type { AsyncContextManager, Exit } from "../context.js";
+import { anchorShape } from "../internal/shapes.js";
 
 /**
  * A primitive lock: `locked` or `unlocked`, not owned by any task (any task may release it).
@@ -167,3 +168,6 @@ const LOCK_ACQUIRE: OpHandler<unknown, Lock> = {
 
   what: () => "Lock.acquire()",
 };
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorShape(new Lock());

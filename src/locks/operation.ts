@@ -29,6 +29,7 @@ import { newCancelledError, suspendOn, type FutureState, type Waitable } from ".
 import { Held, type Releasable } from "./held.js";
 import type { EventLoop } from "../base-events.js";
 import type { WaiterQueue } from "./waiters.js";
+import { anchorShape } from "../internal/shapes.js";
 
 /** Where an Operation's coroutine is: not started yet, suspended, or finished. */
 export const NEW = 0;
@@ -252,3 +253,7 @@ export class ReleaseOnExit {
   }
 }
 Object.setPrototypeOf(ReleaseOnExit.prototype, GeneratorPrototype);
+
+// Keep the hidden classes alive and general (internal/shapes.ts).
+anchorShape(new Operation<unknown, unknown>(null as never, null, null));
+anchorShape(new ReleaseOnExit(null as never));

@@ -21,6 +21,7 @@ import {
 import { WaiterQueue } from "./waiters.js";
 import type { Coroutine } from "../coroutines.js";
 import type { AsyncContextManager, Exit } from "../context.js";
+import { anchorShape } from "../internal/shapes.js";
 
 /** @internal Checks a semaphore's initial value: a non-negative integer. */
 function checkValue(cls: string, value: unknown): number {
@@ -215,3 +216,7 @@ export class BoundedSemaphore extends Semaphore {
     super.release();
   }
 }
+
+// Keep the hidden classes alive and general (internal/shapes.ts).
+anchorShape(new Semaphore());
+anchorShape(new BoundedSemaphore());

@@ -2,6 +2,7 @@
  * The item stores behind the queues: a ring buffer (FIFO), a stack (LIFO) and a binary heap
  * (priority), each O(1) or O(log n) per operation; and Python's ordering for the heap.
  */
+import { anchorShape } from "../internal/shapes.js";
 
 /** @internal What a Queue keeps its items in. */
 export interface Store<T> {
@@ -187,3 +188,8 @@ export function pythonCompare(a: unknown, b: unknown): number {
       "pass a compare function to new PriorityQueue(maxsize, compare)",
   );
 }
+
+// Keep the hidden classes alive and general (internal/shapes.ts).
+anchorShape(new Ring());
+anchorShape(new Stack());
+anchorShape(new Heap(pythonCompare));

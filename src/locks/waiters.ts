@@ -29,6 +29,7 @@
  * its life: O(1) amortized, however many waiters are woken or cancelled in one loop iteration.
  */
 import type { Operation } from "./operation.js";
+import { anchorShape } from "../internal/shapes.js";
 
 type Node = Operation<unknown, unknown>;
 
@@ -136,3 +137,6 @@ export class WaiterQueue {
     return false;
   }
 }
+
+// Keep the hidden class alive and general (internal/shapes.ts).
+anchorShape(new WaiterQueue());
