@@ -33,6 +33,10 @@ import { checkCoroutine, type Coroutine } from "./coroutines.js";
 const BATCH_MS = 5;
 /** How many callbacks run between two readings of the clock during a batch. */
 const CHECK_EVERY = 128;
+/** Why `_drain` returned. */
+const IDLE = 0;
+const STOPPED = 1;
+const OUT_OF_TIME = 2;
 
 /** Options of `new EventLoop()`, `newEventLoop()` and `run()`. */
 export interface EventLoopOptions {
@@ -373,7 +377,12 @@ export class EventLoop {
     queueMicrotask(this._batchFn);
   }
 
-  /** Runs iterations until stopped, idle, or out of time for this batch. */
+  /**
+   * A batch, started by the host: runs iterations (`_drain`) until stopped, idle, or out of time,
+   * then stops the run or yields to the host. What touches host objects (timers, the message port)
+   * stays here, out of `_drain`: when a full GC renews the hidden classes of those objects, only
+   * this function's optimized code is thrown away, never the hot loop's.
+   */
   private _batch(): void {
     if (!this._running || this._closed) return;
     this._wakeState = 0;
@@ -383,27 +392,28 @@ export class EventLoop {
     }
     if (this._portRefd) this._unrefPort();
     const prev = enterLoop(this);
-    const deadline = now() + BATCH_MS;
-    // The clock is read after every CHECK_EVERY callbacks (or iterations), not after each one.
-    let budget = CHECK_EVERY;
     try {
-      for (;;) {
-        if (this._ready.size === 0 && !this._stopping && !this._advance()) return;
-        budget -= this._runOnce() + 1;
-        if (this._stopping) {
-          this._finishRun();
-          return;
-        }
-        if (budget <= 0) {
-          if (now() >= deadline) {
-            this._yieldToHost();
-            return;
-          }
-          budget = CHECK_EVERY;
-        }
-      }
+      const why = this._drain(now() + BATCH_MS);
+      this._ready.trim();
+      if (why === STOPPED) this._finishRun();
+      else if (why === OUT_OF_TIME) this._yieldToHost();
     } finally {
       enterLoop(prev);
+    }
+  }
+
+  /** Runs iterations back to back until idle (IDLE), stopped (STOPPED) or past `deadline` (OUT_OF_TIME). */
+  private _drain(deadline: number): number {
+    // The clock is read after every CHECK_EVERY callbacks (or iterations), not after each one.
+    let budget = CHECK_EVERY;
+    for (;;) {
+      if (this._ready.size === 0 && !this._stopping && !this._advance()) return IDLE;
+      budget -= this._runOnce() + 1;
+      if (this._stopping) return STOPPED;
+      if (budget <= 0) {
+        if (now() >= deadline) return OUT_OF_TIME;
+        budget = CHECK_EVERY;
+      }
     }
   }
 
