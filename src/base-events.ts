@@ -394,7 +394,6 @@ export class EventLoop {
     const prev = enterLoop(this);
     try {
       const why = this._drain(now() + BATCH_MS);
-      this._ready.trim();
       if (why === STOPPED) this._finishRun();
       else if (why === OUT_OF_TIME) this._yieldToHost();
     } finally {

@@ -1,92 +1,93 @@
 /**
- * The loop's ready queue: a FIFO of (item, argument) pairs in a ring buffer, O(1) push and shift.
- *
- * The ring doubles when full (the pairs are copied once, in order: amortized O(1)), and `trim()`,
- * which the loop calls between batches, gives a large buffer back once the queue is empty, so a loop
- * that once had 100k tasks ready does not keep a megabyte-sized array for good. A ring measured
- * faster on the step path than a list of fixed segments: one array and two indices, no segment to
- * look up per push and shift.
+ * The loop's ready queue: a FIFO of (item, argument) pairs in fixed-size segments, O(1) push and
+ * shift, never copied when it grows (a growing ring buffer copies everything at each doubling, and a
+ * loop that ran 100k tasks at once would keep a 2 MB array for good). One drained segment is kept
+ * for reuse, the others are left to the GC.
  *
  * An item is a Task (stepped), a runnable (`Handle`, timer: `item._run(arg)`) or a done callback (a
  * function: `item(arg)` with the future). Pairs avoid allocating a Handle per done callback.
  */
 
-/** Slots (two per pair) of a new or trimmed buffer: 2048 pairs. */
-const INITIAL_SLOTS = 4096;
+/** Slots per segment: 1024 pairs. */
+const SLOTS = 2048;
 
-function emptySlots(n: number): unknown[] {
-  return new Array<unknown>(n).fill(undefined);
+type Segment = { slots: unknown[]; next: Segment | null };
+
+function newSegment(): Segment {
+  return { slots: new Array(SLOTS).fill(undefined), next: null };
 }
 
 export class ReadyQueue {
   size = 0;
   /** The argument of the item `shift()` returned last. */
   arg: unknown = undefined;
-  private slots: unknown[] = emptySlots(INITIAL_SLOTS);
-  /** `slots.length - 1` (the length is a power of two). */
-  private mask = INITIAL_SLOTS - 1;
-  private head = 0;
-  private tail = 0;
+  private head: Segment = newSegment();
+  private headIdx = 0;
+  private tail: Segment = this.head;
+  private tailIdx = 0;
+  private spare: Segment | null = null;
 
   push(item: unknown, arg: unknown): void {
-    const s = this.slots;
-    const t = this.tail;
-    s[t] = item;
-    s[t + 1] = arg;
-    this.tail = (t + 2) & this.mask;
-    if (++this.size << 1 === s.length) this.grow();
+    let i = this.tailIdx;
+    if (i === SLOTS) {
+      const seg = this.spare ?? newSegment();
+      this.spare = null;
+      this.tail.next = seg;
+      this.tail = seg;
+      i = 0;
+    }
+    const s = this.tail.slots;
+    s[i] = item;
+    s[i + 1] = arg;
+    this.tailIdx = i + 2;
+    this.size++;
   }
 
   /** Removes and returns the first item (the queue must not be empty); its argument is in `arg`. */
   shift(): unknown {
-    const s = this.slots;
-    const h = this.head;
-    const item = s[h];
-    this.arg = s[h + 1];
-    s[h] = undefined;
-    s[h + 1] = undefined;
-    this.head = (h + 2) & this.mask;
+    let i = this.headIdx;
+    if (i === SLOTS) {
+      const drained = this.head;
+      this.head = drained.next!;
+      drained.next = null;
+      this.spare = drained;
+      i = 0;
+    }
+    const s = this.head.slots;
+    const item = s[i];
+    this.arg = s[i + 1];
+    s[i] = undefined;
+    s[i + 1] = undefined;
+    this.headIdx = i + 2;
     this.size--;
     return item;
-  }
-
-  /** Gives a grown buffer back once the queue is empty. */
-  trim(): void {
-    if (this.size === 0 && this.slots.length > INITIAL_SLOTS) {
-      this.slots = emptySlots(INITIAL_SLOTS);
-      this.mask = INITIAL_SLOTS - 1;
-      this.head = this.tail = 0;
-    }
   }
 
   clear(): void {
     while (this.size > 0) this.shift();
     this.arg = undefined;
-    this.trim();
   }
 
   /** Shuffles the first `n` pairs in place with `random()` in [0, 1) (Fisher–Yates). */
   shuffle(n: number, random: () => number): void {
-    const s = this.slots;
-    const m = this.mask;
-    const at = (k: number): number => (this.head + 2 * k) & m;
+    const items: unknown[] = [];
+    const args: unknown[] = [];
+    for (let k = 0; k < n; k++) {
+      items.push(this.shift());
+      args.push(this.arg);
+    }
     for (let k = n - 1; k > 0; k--) {
       const j = Math.floor(random() * (k + 1));
-      const a = at(k), b = at(j);
-      [s[a], s[b]] = [s[b], s[a]];
-      [s[a + 1], s[b + 1]] = [s[b + 1], s[a + 1]];
+      [items[k], items[j]] = [items[j], items[k]];
+      [args[k], args[j]] = [args[j], args[k]];
     }
-  }
-
-  /** The buffer is full: double it, the pairs in order from index 0. */
-  private grow(): void {
-    const old = this.slots;
-    const n = old.length;
-    const s = emptySlots(2 * n);
-    for (let i = 0, h = this.head; i < n; i++) s[i] = old[(h + i) & this.mask];
-    this.slots = s;
-    this.mask = 2 * n - 1;
-    this.head = 0;
-    this.tail = n;
+    // Put them back in front of what was behind them: rotate the rest behind.
+    const rest = this.size;
+    for (let k = 0; k < n; k++) this.push(items[k], args[k]);
+    for (let k = 0; k < rest; k++) {
+      const item = this.shift();
+      this.push(item, this.arg);
+    }
+    this.arg = undefined;
   }
 }
