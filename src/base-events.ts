@@ -1,7 +1,7 @@
 /**
  * EventLoop: the scheduler (asyncio's base_events.py).
  *
- * `_runOnce` is the only place where callbacks run. One iteration moves the timers that are due to
+ * `_drain` is the only place where callbacks run. One iteration moves the timers that are due to
  * the ready queue, then runs exactly the callbacks that were ready when it began (what they schedule
  * runs in the next iteration). Task steps are queued as the task itself and a future's done
  * callbacks as (callback, future) pairs, so no Handle, closure, Promise or microtask is made per step.
@@ -93,6 +93,8 @@ export class EventLoop {
   _current: Task<any> | null = null;
   /** @internal The unfinished tasks, newest first. */
   _taskHead: Task<any> | null = null;
+  /** @internal Callbacks of the current iteration not run yet when the last batch ended. */
+  _left = 0;
   /** @internal Host callbacks (adopted promises, I/O) the loop is waiting for. */
   _hostPending = 0;
   /** @internal 0: nothing to do on a push; 1: idle in the host, wake on a push; 2: closed. */
@@ -251,6 +253,7 @@ export class EventLoop {
     this._closed = true;
     this._wakeState = 2;
     this._ready.clear();
+    this._left = 0;
     this._timers.clear();
     if (this._channel !== null) {
       this._channel.port1.close();
@@ -401,16 +404,49 @@ export class EventLoop {
     }
   }
 
-  /** Runs iterations back to back until idle (IDLE), stopped (STOPPED) or past `deadline` (OUT_OF_TIME). */
+  /**
+   * Runs iterations back to back until idle (IDLE), stopped (STOPPED) or past `deadline`
+   * (OUT_OF_TIME). An iteration is CPython's `_run_once`: move the due timers to the ready queue,
+   * then run exactly the callbacks ready at that moment. The iterations run in one flat loop,
+   * counting down the callbacks left in the current one (`left`): per callback, that costs a
+   * decrement instead of a call with its checks. An iteration may span two batches (`_left`).
+   */
   private _drain(deadline: number): number {
-    // The clock is read after every CHECK_EVERY callbacks (or iterations), not after each one.
+    const q = this._ready;
+    let left = this._left;
+    this._left = 0;
+    // The clock is read after every CHECK_EVERY callbacks, not after each one.
     let budget = CHECK_EVERY;
     for (;;) {
-      if (this._ready.size === 0 && !this._stopping && !this._advance()) return IDLE;
-      budget -= this._runOnce() + 1;
-      if (this._stopping) return STOPPED;
-      if (budget <= 0) {
-        if (now() >= deadline) return OUT_OF_TIME;
+      if (left === 0) {
+        if (q.size === 0 && !this._stopping && !this._advance()) return IDLE;
+        this._moveDueTimers();
+        left = q.size;
+        if (left > 1 && this._rng !== null) q.shuffle(left, this._rng);
+        if (left === 0 || this._debug) {
+          // An empty iteration, or one run with debug checks: the rare paths.
+          if (left > 0) this._runDebug(left);
+          left = 0;
+          if (this._stopping) return STOPPED;
+          if (now() >= deadline) return OUT_OF_TIME;
+          continue;
+        }
+      }
+      const item = q.shift();
+      const arg = q.arg;
+      try {
+        if (item instanceof Task) item._step();
+        else if (typeof item === "function") item(arg);
+        else (item as Runnable)._run(arg);
+      } catch (e) {
+        this._callbackFailed(e, item);
+      }
+      if (--left === 0 && this._stopping) return STOPPED;
+      if (--budget <= 0) {
+        if (now() >= deadline) {
+          this._left = left;
+          return OUT_OF_TIME;
+        }
         budget = CHECK_EVERY;
       }
     }
@@ -445,38 +481,18 @@ export class EventLoop {
     return false;
   }
 
-  /** One iteration: due timers to the ready queue, then the callbacks ready now; returns their count. */
-  private _runOnce(): number {
+  /** The start of an iteration: the timers that are due go to the ready queue, in deadline order. */
+  private _moveDueTimers(): void {
     const timers = this._timers;
+    if (timers.items.length === 0) return;
     const q = this._ready;
-    if (timers.items.length > 0) {
-      const end = this._virtual ? this._vtime : now();
-      for (;;) {
-        const t = timers.peek();
-        if (t === undefined || t._when > end) break;
-        timers.pop();
-        q.push(t, undefined);
-      }
+    const end = this._virtual ? this._vtime : now();
+    for (;;) {
+      const t = timers.peek();
+      if (t === undefined || t._when > end) break;
+      timers.pop();
+      q.push(t, undefined);
     }
-    const count = q.size;
-    let n = count;
-    if (this._rng !== null && n > 1) q.shuffle(n, this._rng);
-    if (this._debug) {
-      this._runDebug(n);
-      return count;
-    }
-    while (n-- > 0) {
-      const item = q.shift();
-      const arg = q.arg;
-      try {
-        if (item instanceof Task) item._step();
-        else if (typeof item === "function") item(arg);
-        else (item as Runnable)._run(arg);
-      } catch (e) {
-        this._callbackFailed(e, item);
-      }
-    }
-    return count;
   }
 
   private _runDebug(n: number): void {

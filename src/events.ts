@@ -47,7 +47,7 @@ export class Handle {
     return this._cancelled;
   }
 
-  /** @internal Runs the callback (the loop's runOnce is the only caller). */
+  /** @internal Runs the callback (the loop's `_drain` is the only caller). */
   _run(_arg: unknown): void {
     const cb = this._cb;
     if (cb === null) return;

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { fromPromise, run, sleep, type Coroutine } from "../src/index.js";
+import { EventLoop, fromPromise, run, sleep, type Coroutine } from "../src/index.js";
 
 const indexUrl = new URL("../src/index.js", import.meta.url).href;
 
@@ -66,4 +66,35 @@ test("a loop that finished runUntilComplete without close() does not keep the pr
   `);
   assert.equal(code, 0);
   assert.equal(out.trim(), "ok");
+});
+
+test("an iteration longer than a batch is cut for the host and goes on first: CPython's order is kept", async () => {
+  const loop = new EventLoop();
+  const log: string[] = [];
+  let hostRuns = 0;
+  const host = new MessageChannel();
+  host.port1.onmessage = () => hostRuns++;
+  const spin = (ms: number): void => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+  // 600 callbacks of 0.05 ms each: about 30 ms, so batches of 5 ms cut this iteration several times.
+  for (let i = 0; i < 600; i++) {
+    loop.callSoon(() => {
+      spin(0.05);
+      if (i % 50 === 0) host.port2.postMessage(null);
+      log.push(`first ${i} host=${hostRuns > 0}`);
+      loop.callSoon(() => log.push(`second ${i}`));
+      if (i === 599) loop.callSoon(() => loop.stop());
+    });
+  }
+  await loop.runForever();
+  loop.close();
+  host.port1.close();
+  const firsts = log.filter((l) => l.startsWith("first"));
+  assert.deepEqual(firsts.map((l) => l.split(" ")[1]), Array.from({ length: 600 }, (_, i) => String(i)));
+  // Every callback scheduled by the iteration ran after the whole iteration, in order.
+  assert.deepEqual(log.slice(600), Array.from({ length: 600 }, (_, i) => `second ${i}`));
+  // The host ran while the iteration was still going on.
+  assert.ok(firsts.some((l) => l.endsWith("host=true")), "the host never ran during the long iteration");
 });
