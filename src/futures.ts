@@ -3,9 +3,10 @@
  *
  * The await protocol lives here: a Future is its own iterator, so `yield* fut` in a coroutine calls
  * `next()`, which, while the future is pending, returns the one shared SUSPEND result holding the
- * future, and once it is done returns its result (or throws its error). `yield*` hands an inner
- * result object up unchanged, so the Task sees SUSPEND itself: that tells a real `yield*` from a
- * bare `yield fut` (CPython's `_asyncio_future_blocking` flag) and allocates nothing. The Task that
+ * future, and once it is done returns its result (or throws its error) in the one shared DONE
+ * result. `yield*` hands an inner result object up unchanged, so the Task sees SUSPEND itself: that
+ * tells a real `yield*` from a bare `yield fut` (CPython's `_asyncio_future_blocking` flag), and
+ * an await allocates nothing. The Task that
  * drives the coroutine is the only code that resumes it, and only after the future is done, so the
  * second `next()` always finds a result. A done future returns at once, without suspending.
  *
@@ -214,8 +215,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal Suspends while pending, then returns the result (or throws). */
   next(): IteratorResult<Suspension, T> {
-    if (this._state === "pending") return suspendOn(this);
-    return { done: true, value: this.result() };
+    const s = this._state;
+    if (s === "finished") return doneWith(this._result as T);
+    if (s === "pending") return suspendOn(this);
+    return doneWith(this.result());
   }
 
   /** @internal An error thrown into a coroutine suspended on this future surfaces at its `yield*`. */
@@ -388,7 +391,21 @@ export const SUSPEND: { done: false; value: Waitable | undefined } = { done: fal
 /** @internal What `next()` of an awaitable returns to suspend its coroutine on `fut` (pending). */
 export function suspendOn(fut: Waitable): IteratorResult<Suspension, never> {
   SUSPEND.value = fut;
+  DONE.value = undefined;
   return SUSPEND as unknown as IteratorResult<Suspension, never>;
+}
+
+/**
+ * @internal The result object of every finished `yield*` on a future: `yield*` reads its `value` at
+ * once, so one object serves every await and a future's await allocates nothing. Its `value` is
+ * cleared at the next suspension, so it holds no result for long.
+ */
+const DONE: { done: true; value: unknown } = { done: true, value: undefined };
+
+/** @internal What `next()` of an awaitable returns to end its `yield*` with `value`. */
+export function doneWith<T>(value: T): IteratorResult<Suspension, T> {
+  DONE.value = value;
+  return DONE as IteratorReturnResult<T>;
 }
 
 /** A short repr of a value for `toString()`. */

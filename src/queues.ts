@@ -7,6 +7,7 @@ import { Event } from "./locks/event.js";
 import { LoopBound } from "./locks/mixins.js";
 import { DONE_VOID, FINISHED, Operation, WAITING, type OpHandler } from "./locks/operation.js";
 import { WaiterQueue } from "./locks/waiters.js";
+import { doneWith } from "./futures.js";
 import { Heap, pythonCompare, Ring, Stack, type Store } from "./locks/stores.js";
 import type { Coroutine } from "./coroutines.js";
 import { anchorShape } from "./internal/shapes.js";
@@ -239,7 +240,7 @@ const QUEUE_GET: OpHandler<unknown, Queue<unknown>> = {
       return DONE_VOID;
     }
     op._step = FINISHED; // whatever happens below ends the coroutine, unless it waits again
-    if (q._store.length !== 0) return { done: true, value: q.getNowait() };
+    if (q._store.length !== 0) return doneWith(q.getNowait());
     if (q._isShutdown) throw new QueueShutDown("get() on a shut-down and empty queue");
     return op._wait(q._getLoop(), q._getters);
   },

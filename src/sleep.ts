@@ -4,7 +4,7 @@ import { checkDelay } from "./base-events.js";
 import { getRunningLoop } from "./internal/running.js";
 import { CancelledError } from "./exceptions.js";
 import { GeneratorPrototype, type Coroutine, type Suspension } from "./coroutines.js";
-import { newCancelledError, suspendOn, type FutureState, type Waitable, type Waiter } from "./futures.js";
+import { doneWith, newCancelledError, suspendOn, type FutureState, type Waitable, type Waiter } from "./futures.js";
 import type { EventLoop } from "./base-events.js";
 import type { HeapTimer } from "./internal/timer-heap.js";
 import { anchorShape } from "./internal/shapes.js";
@@ -65,7 +65,7 @@ class Sleep<T> implements HeapTimer, Waitable {
       return suspendOn(this);
     }
     const state = this._state;
-    if (state === "finished") return { done: true, value: this._value };
+    if (state === "finished") return doneWith(this._value);
     if (state === "pending") return suspendOn(this);
     throw loop._debug ? new CancelledError(this._cancelMessage ?? "") : newCancelledError(this._cancelMessage);
   }

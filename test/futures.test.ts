@@ -189,6 +189,29 @@ test("yield* on a done future returns at once, without suspending", async () => 
   assert.deepEqual(ev, [["awaited", "v"], "still before other", "other"]);
 });
 
+test("awaits of done futures in one step each return their own result (one shared result object)", async () => {
+  const got = await vrun(function* () {
+    const loop = getRunningLoop();
+    const fs = [1, "two", { three: 3 }, undefined, null].map((v) => {
+      const f = loop.createFuture<unknown>();
+      f.setResult(v);
+      return f;
+    });
+    // Several awaits inside one expression: each value must be read before the next await.
+    const pair = [yield* fs[0], yield* fs[1]];
+    const nested = { a: yield* fs[2], b: [yield* fs[3], yield* fs[4]] };
+    const pending = loop.createFuture<string>();
+    loop.callSoon(() => pending.setResult("later"));
+    const afterSuspension = [yield* fs[1], yield* pending, yield* fs[0]];
+    return { pair, nested, afterSuspension };
+  });
+  assert.deepEqual(got, {
+    pair: [1, "two"],
+    nested: { a: { three: 3 }, b: [undefined, null] },
+    afterSuspension: ["two", "later", 1],
+  });
+});
+
 test("waiters of a pending future wake up in order, one loop iteration after setResult", async () => {
   const ev: string[] = [];
   await vrun(function* () {
