@@ -23,6 +23,8 @@ import { Handle, TimerHandle } from "./events.js";
 import { Future, FutureExtra } from "./futures.js";
 import { anchorTask, Task } from "./tasks.js";
 import { anchorOnLoop, anchorPending } from "./internal/shapes.js";
+import { HostDriver } from "./internal/host.js";
+import { callbackFailed, deadlock, formatContext, slowCallback } from "./internal/reports.js";
 import { ReadyQueue } from "./internal/ready-queue.js";
 import { TimerHeap } from "./internal/timer-heap.js";
 import { seededRandom } from "./internal/prng.js";
@@ -102,14 +104,10 @@ export class EventLoop {
   private _running = false;
   private _stopping = false;
   private _closed = false;
-  private _hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  private _channel: MessageChannel | null = null;
-  private _portRefd = false;
   private _settle: (() => void) | null = null;
   private _handler: ExceptionHandler | null = null;
-  private readonly _batchFn: () => void;
-  /** What host timers and messages call: they queue the batch as a microtask (see `_hostFire`). */
-  private readonly _hostFire: () => void;
+  /** The host's timer and message channel, and the ways back into `_batch`. */
+  private readonly _host: HostDriver;
 
   constructor(options: EventLoopOptions = {}) {
     if (typeof options !== "object" || options === null) throw new TypeError("EventLoop: options must be an object");
@@ -125,10 +123,7 @@ export class EventLoop {
     this._rng = seed === undefined ? null : seededRandom(seed);
     this._debug = Boolean(debug);
     this.slowCallbackDuration = slowCallbackMs;
-    this._batchFn = () => this._batch();
-    // A batch started straight from a timer or message callback pays twice as much for every
-    // exception thrown in it (V8 builds a message for the host's handler); from a microtask it does not.
-    this._hostFire = () => queueMicrotask(this._batchFn);
+    this._host = new HostDriver(() => this._batch());
     anchorPending(() => new EventLoop());
   }
 
@@ -223,7 +218,7 @@ export class EventLoop {
     return new Promise<void>((resolve) => {
       this._running = true;
       this._settle = resolve;
-      queueMicrotask(this._batchFn);
+      this._host.soon();
     });
   }
 
@@ -255,11 +250,7 @@ export class EventLoop {
     this._ready.clear();
     this._left = 0;
     this._timers.clear();
-    if (this._channel !== null) {
-      this._channel.port1.close();
-      this._channel.port2.close();
-      this._channel = null;
-    }
+    this._host.close();
   }
 
   /** Sets the handler called with errors nobody else handles (`null`: the default handler). */
@@ -277,15 +268,7 @@ export class EventLoop {
 
   /** Prints `context` to `console.error`: the message, the other keys, then the error with its stack. */
   defaultExceptionHandler(context: ExceptionContext): void {
-    const lines = [context.message || "Unhandled exception in event loop"];
-    for (const key of Object.keys(context).sort()) {
-      if (key === "message" || key === "exception") continue;
-      const v = context[key];
-      if (v !== undefined) lines.push(`${key}: ${String(v)}`);
-    }
-    const exc = context.exception;
-    if (exc !== undefined) lines.push(exc instanceof Error && exc.stack ? exc.stack : String(exc));
-    console.error(lines.join("\n"));
+    console.error(formatContext(context));
   }
 
   /** Passes `context` to the exception handler (or the default one); never throws. */
@@ -373,11 +356,7 @@ export class EventLoop {
 
   private _wake(): void {
     this._wakeState = 0;
-    if (this._hostTimer !== undefined) {
-      clearTimeout(this._hostTimer);
-      this._hostTimer = undefined;
-    }
-    queueMicrotask(this._batchFn);
+    this._host.soon();
   }
 
   /**
@@ -389,16 +368,12 @@ export class EventLoop {
   private _batch(): void {
     if (!this._running || this._closed) return;
     this._wakeState = 0;
-    if (this._hostTimer !== undefined) {
-      clearTimeout(this._hostTimer);
-      this._hostTimer = undefined;
-    }
-    if (this._portRefd) this._unrefPort();
+    this._host.settle();
     const prev = enterLoop(this);
     try {
       const why = this._drain(now() + BATCH_MS);
       if (why === STOPPED) this._finishRun();
-      else if (why === OUT_OF_TIME) this._yieldToHost();
+      else if (why === OUT_OF_TIME) this._host.yieldToHost();
     } finally {
       enterLoop(prev);
     }
@@ -457,7 +432,7 @@ export class EventLoop {
     const t = this._timers.peek();
     if (t === undefined) {
       this._wakeState = 1;
-      if (this._virtual && this._hostPending === 0) this._hostTimer = setTimeout(this._deadlockCheck, 0);
+      if (this._virtual && this._hostPending === 0) this._host.callAfter(0, this._deadlockCheck);
       return false;
     }
     if (this._virtual) {
@@ -465,10 +440,10 @@ export class EventLoop {
         // A host callback may still come: wait for it, at most the real time to the next timer.
         const target = t._when;
         this._wakeState = 1;
-        this._hostTimer = setTimeout(() => {
+        this._host.callAfter(target - this._vtime, () => {
           this._jumpTo = target;
-          this._hostFire();
-        }, target - this._vtime);
+          this._host.soon();
+        });
         return false;
       }
       if (t._when > this._vtime) this._vtime = t._when;
@@ -477,7 +452,7 @@ export class EventLoop {
     const delay = t._when - now();
     if (delay <= 0) return true;
     this._wakeState = 1;
-    this._hostTimer = setTimeout(this._hostFire, Math.ceil(delay));
+    this._host.after(Math.ceil(delay));
     return false;
   }
 
@@ -508,7 +483,7 @@ export class EventLoop {
         this._callbackFailed(e, item);
       }
       const dt = now() - t0;
-      if (dt >= this.slowCallbackDuration) this._reportSlow(item, dt);
+      if (dt >= this.slowCallbackDuration) this.callExceptionHandler(slowCallback(item, dt));
     }
   }
 
@@ -517,65 +492,22 @@ export class EventLoop {
    * loop can still wake a task: after one host turn, report the tasks that wait (likely a deadlock).
    */
   private readonly _deadlockCheck = (): void => {
-    this._hostTimer = undefined;
     if (this._wakeState !== 1 || !this._running || this._ready.size > 0 || this._hostPending > 0) return;
     if (this._timers.peek() !== undefined) return;
     const waiting: string[] = [];
-    for (let t = this._taskHead; t !== null; t = t._nextTask) waiting.push(`  ${t.toString()}`);
-    this.callExceptionHandler({
-      message:
-        "Deadlock on the virtual clock: no task is ready, no timer is pending and no host callback " +
-        "(fromPromise, I/O) is outstanding, so nothing the loop knows of can wake " +
-        (waiting.length === 0 ? "it" : `these tasks:\n${waiting.join("\n")}`),
-    });
+    for (let t = this._taskHead; t !== null; t = t._nextTask) waiting.push(t.toString());
+    this.callExceptionHandler(deadlock(waiting));
   };
 
-  private _reportSlow(item: unknown, dt: number): void {
-    const what = item instanceof Task ? item : undefined;
-    const source = what?._sourceTraceback();
-    const where = source ? ` created at\n${source}` : "";
-    const desc = what ? what.toString() : typeof item === "function" ? `callback ${item.name || "anonymous"}()` : String(item);
-    this.callExceptionHandler({
-      message: `Executing ${desc} took ${(dt / 1000).toFixed(3)} seconds${where}`,
-      ...(what ? { task: what } : {}),
-      ...(item instanceof Handle ? { handle: item } : {}),
-    });
-  }
-
   private _callbackFailed(e: unknown, item: unknown): void {
-    const name = item instanceof Handle ? item.toString() : typeof item === "function" ? `${item.name || "anonymous"}()` : String(item);
-    this.callExceptionHandler({
-      message: `Exception in callback ${name}`,
-      exception: e,
-      ...(item instanceof Handle ? { handle: item } : {}),
-    });
-  }
-
-  private _yieldToHost(): void {
-    let ch = this._channel;
-    if (ch === null) {
-      ch = this._channel = new MessageChannel();
-      ch.port1.onmessage = this._hostFire;
-    }
-    (ch.port1 as { ref?: () => void }).ref?.();
-    this._portRefd = true;
-    ch.port2.postMessage(null);
-  }
-
-  private _unrefPort(): void {
-    this._portRefd = false;
-    (this._channel?.port1 as { unref?: () => void } | undefined)?.unref?.();
+    this.callExceptionHandler(callbackFailed(e, item));
   }
 
   private _finishRun(): void {
     this._stopping = false;
     this._running = false;
     this._wakeState = this._closed ? 2 : 0;
-    if (this._hostTimer !== undefined) {
-      clearTimeout(this._hostTimer);
-      this._hostTimer = undefined;
-    }
-    if (this._portRefd) this._unrefPort();
+    this._host.settle();
     const settle = this._settle;
     this._settle = null;
     settle?.();
