@@ -30,9 +30,17 @@ export interface TaskOptions {
 }
 
 const NONE: unique symbol = Symbol("none");
+// The bits of Task._flags. The low two say how the next step resumes the coroutine.
+const RESUME_MASK = 3;
 const RESUME_NEXT = 0;
+/** Its last suspension was the `sleep(0)` token. */
 const RESUME_YIELD = 1;
+/** Throw `_result` (an error about misuse) into the coroutine. */
 const RESUME_THROW = 2;
+/** Throw CancelledError in at the next step (CPython's `_must_cancel`). */
+const MUST_CANCEL = 4;
+/** `_coro` is a generator object (its `next` is %GeneratorPrototype%'s). */
+const NATIVE = 8;
 let taskCounter = 0;
 /**
  * The methods of every generator. A task calls them directly on a generator coroutine: calling
@@ -101,8 +109,6 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _coro: Coroutine<T>;
   /** @internal What this task waits on: a future, or a primitive's waiter. */
   _fut: Waitable | null = null;
-  /** @internal Throw CancelledError in at the next step. */
-  _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
   /** @internal The name given, or the task's number until `getName()` makes it `Task-N`. */
   _name: string | number;
@@ -110,12 +116,10 @@ export class Task<T = unknown> extends Future<T> {
   _prevTask: Task<any> | null = null;
   /** @internal */ _nextTask: Task<any> | null = null;
   /**
-   * @internal How the next step resumes: RESUME_NEXT; RESUME_YIELD (its last suspension was the
-   * `sleep(0)` token); RESUME_THROW (throw `_result`, an error about misuse, into the coroutine).
+   * @internal How the next step resumes (RESUME_*), MUST_CANCEL and NATIVE, in one small integer:
+   * three fields would cost 16 more bytes per task.
    */
-  _resume: 0 | 1 | 2 = RESUME_NEXT;
-  /** @internal Whether `_coro` is a generator object (its `next` is %GeneratorPrototype%'s). */
-  _native: boolean;
+  _flags = 0;
 
   constructor(coro: Coroutine<T>, options?: TaskOptions) {
     checkCoroutine(coro, "Task");
@@ -125,7 +129,7 @@ export class Task<T = unknown> extends Future<T> {
     super(loop as never);
     loop._checkClosed();
     this._coro = coro;
-    this._native = (coro as { next?: unknown }).next === GEN_NEXT;
+    if ((coro as { next?: unknown }).next === GEN_NEXT) this._flags = NATIVE;
     this._name = ++taskCounter;
     if (o !== undefined && o._ready === undefined && o.name !== undefined) this._name = String(o.name);
     if (loop._debug) this._extras().debug = { source: creationSite(), swallowedAt: -1, reported: false };
@@ -168,7 +172,7 @@ export class Task<T = unknown> extends Future<T> {
     }
     const w = this._fut;
     if (w !== null && w.cancel(msg)) return true;
-    this._mustCancel = true;
+    this._flags |= MUST_CANCEL;
     this._cancelMessage = msg;
     return true;
   }
@@ -185,7 +189,7 @@ export class Task<T = unknown> extends Future<T> {
   uncancel(): number {
     if (this._numCancelsRequested > 0) {
       if (--this._numCancelsRequested === 0) {
-        this._mustCancel = false;
+        this._flags &= ~MUST_CANCEL;
         const d = this._extra?.debug;
         if (d) d.swallowedAt = -1;
       }
@@ -245,7 +249,8 @@ export class Task<T = unknown> extends Future<T> {
   _step(): void {
     if (this._state !== "pending") return;
     const x = this._extra;
-    if (this._mustCancel || this._resume === RESUME_THROW || (x !== null && x.debug !== null)) {
+    const f = this._flags;
+    if ((f & (MUST_CANCEL | RESUME_THROW)) !== 0 || (x !== null && x.debug !== null)) {
       this._stepWith();
       return;
     }
@@ -253,13 +258,13 @@ export class Task<T = unknown> extends Future<T> {
     const loop = this._loop;
     this._fut = null;
     loop._current = this;
-    if (this._resume === RESUME_YIELD) {
-      this._resume = RESUME_NEXT;
+    if ((f & RESUME_YIELD) !== 0) {
+      this._flags = f & ~RESUME_MASK;
       resumingYield = true;
     }
     let r: IteratorResult<Suspension, T>;
     try {
-      r = this._native ? GEN_NEXT.call(this._coro) : this._coro.next();
+      r = (f & NATIVE) !== 0 ? GEN_NEXT.call(this._coro) : this._coro.next();
     } catch (e) {
       loop._current = null;
       resumingYield = false;
@@ -274,11 +279,11 @@ export class Task<T = unknown> extends Future<T> {
         y._addWaiter(this);
         this._fut = y;
         // The coroutine may have cancelled its own task during the step.
-        if (this._mustCancel && y.cancel(this._cancelMessage)) this._mustCancel = false;
+        if ((this._flags & MUST_CANCEL) !== 0) this._cancelWaited(y);
         return;
       }
     } else if (r === YIELD_RESULT) {
-      this._resume = RESUME_YIELD;
+      this._flags |= RESUME_YIELD;
       loop._push(this, undefined);
       return;
     }
@@ -289,11 +294,11 @@ export class Task<T = unknown> extends Future<T> {
   private _stepWith(): void {
     const loop = this._loop;
     let exc: unknown = NONE;
-    if (this._mustCancel) {
-      this._mustCancel = false;
+    if ((this._flags & MUST_CANCEL) !== 0) {
+      this._flags &= ~MUST_CANCEL;
       exc = newCancelledError(this._cancelMessage);
-    } else if (this._resume === RESUME_THROW) {
-      this._resume = RESUME_NEXT;
+    } else if ((this._flags & RESUME_MASK) === RESUME_THROW) {
+      this._flags &= ~RESUME_MASK;
       exc = this._result;
       this._result = undefined;
     }
@@ -304,15 +309,16 @@ export class Task<T = unknown> extends Future<T> {
     loop._current = this;
     let r: IteratorResult<Suspension, T>;
     try {
+      const native = (this._flags & NATIVE) !== 0;
       if (exc === NONE) {
-        if (this._resume === RESUME_YIELD) {
-          this._resume = RESUME_NEXT;
+        if ((this._flags & RESUME_MASK) === RESUME_YIELD) {
+          this._flags &= ~RESUME_MASK;
           resumingYield = true;
         }
-        r = this._native ? GEN_NEXT.call(this._coro) : this._coro.next();
+        r = native ? GEN_NEXT.call(this._coro) : this._coro.next();
       } else {
-        this._resume = RESUME_NEXT;
-        r = this._native ? GEN_THROW.call(this._coro, exc) : this._coro.throw(exc);
+        this._flags &= ~RESUME_MASK;
+        r = native ? GEN_THROW.call(this._coro, exc) : this._coro.throw(exc);
       }
     } catch (e) {
       loop._current = null;
@@ -328,8 +334,8 @@ export class Task<T = unknown> extends Future<T> {
   private _afterStep(r: IteratorResult<Suspension, T>, d: NonNullable<FutureExtra["debug"]> | null, delivering: boolean): void {
     const loop = this._loop;
     if (r.done === true) {
-      if (this._mustCancel) {
-        this._mustCancel = false;
+      if ((this._flags & MUST_CANCEL) !== 0) {
+        this._flags &= ~MUST_CANCEL;
         this._finish("cancelled", newCancelledError(this._cancelMessage));
       } else {
         if (d !== null && (d.swallowedAt >= 0 || delivering) && this._numCancelsRequested > 0) {
@@ -355,10 +361,10 @@ export class Task<T = unknown> extends Future<T> {
       } else {
         y._addWaiter(this);
         this._fut = y;
-        if (this._mustCancel && y.cancel(this._cancelMessage)) this._mustCancel = false;
+        if ((this._flags & MUST_CANCEL) !== 0) this._cancelWaited(y);
       }
     } else if (r === YIELD_RESULT) {
-      this._resume = RESUME_YIELD;
+      this._flags |= RESUME_YIELD;
       loop._push(this, undefined);
     } else {
       this._inject(
@@ -370,9 +376,14 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
+  /** A cancellation requested during the step goes to what the task now waits on, if it can. */
+  private _cancelWaited(y: Waitable): void {
+    if (y.cancel(this._cancelMessage)) this._flags &= ~MUST_CANCEL;
+  }
+
   private _inject(err: unknown): void {
     this._result = err;
-    this._resume = RESUME_THROW;
+    this._flags = (this._flags & ~RESUME_MASK) | RESUME_THROW;
     this._loop._push(this, undefined);
   }
 
