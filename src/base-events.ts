@@ -361,9 +361,9 @@ export class EventLoop {
 
   /**
    * A batch, started by the host: runs iterations (`_drain`) until stopped, idle, or out of time,
-   * then stops the run or yields to the host. What touches host objects (timers, the message port)
-   * stays here, out of `_drain`: when a full GC renews the hidden classes of those objects, only
-   * this function's optimized code is thrown away, never the hot loop's.
+   * then stops the run or yields to the host. The host objects (timer, message channel) belong to
+   * the HostDriver, and the hot loop reaches them only to go idle (`_advance`): when a full GC renews
+   * their hidden classes, the optimized code thrown away is this function's, not the step's.
    */
   private _batch(): void {
     if (!this._running || this._closed) return;

@@ -6,9 +6,9 @@
  * future, and once it is done returns its result (or throws its error) in the one shared DONE
  * result. `yield*` hands an inner result object up unchanged, so the Task sees SUSPEND itself: that
  * tells a real `yield*` from a bare `yield fut` (CPython's `_asyncio_future_blocking` flag), and
- * an await allocates nothing. The Task that
- * drives the coroutine is the only code that resumes it, and only after the future is done, so the
- * second `next()` always finds a result. A done future returns at once, without suspending.
+ * an await allocates nothing. The Task that drives the coroutine is the only code that resumes it,
+ * and only after the future is done, so the second `next()` always finds a result. A done future
+ * returns at once, without suspending.
  *
  * Done callbacks never run synchronously: completion puts them on the loop's ready queue, in the
  * order they were added. A waiting Task is stored as a callback itself (no closure per await).

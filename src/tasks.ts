@@ -41,6 +41,8 @@ const RESUME_THROW = 2;
 const MUST_CANCEL = 4;
 /** `_coro` is a generator object (its `next` is %GeneratorPrototype%'s). */
 const NATIVE = 8;
+/** `cancel()` was called once at least (`signal` is then created aborted). */
+const CANCEL_REQUESTED = 16;
 let taskCounter = 0;
 /**
  * The methods of every generator. A task calls them directly on a generator coroutine: calling
@@ -161,14 +163,21 @@ export class Task<T = unknown> extends Future<T> {
   override cancel(msg?: string): boolean {
     if (this._state !== "pending") return false;
     this._numCancelsRequested++;
+    // The first request decides how `signal` aborts: its message is kept only if there is one, so
+    // that a cancellation allocates nothing more.
+    const first = (this._flags & CANCEL_REQUESTED) === 0;
+    this._flags |= CANCEL_REQUESTED;
     const x = this._extra;
     if (x !== null) {
       const s = x.signal;
-      if (s === null) x.signal = msg ?? "";
-      else if (typeof s !== "string" && !s.signal.aborted) s.abort(newCancelledError(msg));
+      if (s !== null && typeof s !== "string") {
+        if (!s.signal.aborted) s.abort(newCancelledError(msg));
+      } else if (first && msg !== undefined) {
+        x.signal = msg;
+      }
       if (x.debug !== null && x.debug.swallowedAt >= 0) this._reportSwallowed("was cancelled again");
-    } else {
-      this._extras().signal = msg ?? "";
+    } else if (first && msg !== undefined) {
+      this._extras().signal = msg;
     }
     const w = this._fut;
     if (w !== null && w.cancel(msg)) return true;
@@ -203,7 +212,7 @@ export class Task<T = unknown> extends Future<T> {
     const s = x.signal;
     if (s !== null && typeof s !== "string") return s.signal;
     const c = new AbortController();
-    if (s !== null) c.abort(newCancelledError(s));
+    if ((this._flags & CANCEL_REQUESTED) !== 0) c.abort(newCancelledError(s ?? undefined));
     x.signal = c;
     return c.signal;
   }

@@ -522,6 +522,38 @@ test("task.signal first asked for after cancel(msg): already aborted, with Cance
   assert.deepEqual(ev, [["signal asked after cancel", true, true, "u msg"]]);
 });
 
+test("task.signal first asked for later: the first cancel() decides the reason, and uncancel() cannot un-abort", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    // First request without a message, a second with one: the reason is the first's ("").
+    const a = createTask(later(10, 0));
+    yield* sleep(0);
+    a.cancel();
+    a.cancel("second");
+    ev.push(["a", a.signal.aborted, (a.signal.reason as Error).message]);
+    // First request with a message, a later one without: the reason keeps the first message.
+    const b = createTask(later(10, 0));
+    yield* sleep(0);
+    b.cancel("first");
+    b.cancel();
+    ev.push(["b", b.signal.aborted, (b.signal.reason as Error).message]);
+    // A request taken back before the signal was asked for: the signal is still aborted.
+    const c = createTask(later(10, 0));
+    yield* sleep(0);
+    c.cancel("taken back");
+    c.uncancel();
+    ev.push(["c", c.cancelling(), c.signal.aborted, (c.signal.reason as Error).message]);
+    yield* settle(a);
+    yield* settle(b);
+    yield* settle(c);
+  });
+  assert.deepEqual(ev, [
+    ["a", true, ""],
+    ["b", true, "first"],
+    ["c", 0, true, "taken back"],
+  ]);
+});
+
 test("task.signal of a task never cancelled is never aborted", async () => {
   let aborted: boolean | undefined;
   await vrun(function* () {
