@@ -71,10 +71,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal The result, the error, or the CancelledError, depending on `_state`. */
   _result: unknown = undefined;
   /** @internal */ _loop: EventLoop;
-  /** @internal The first done callback (most futures have one). */
-  _cb0: Waiter | null = null;
-  /** @internal The other done callbacks, in order. */
-  _cbs: Waiter[] | null = null;
+  /**
+   * @internal The done callbacks: none, one (most futures have one: no array), or an array of them
+   * in the order they were added.
+   */
+  _cbs: Waiter | Waiter[] | null = null;
   /** @internal The message given to `cancel()`. */
   _cancelMessage: string | undefined = undefined;
   /** @internal What few futures need (a Promise, an unretrieved-error report, a task's signal…). */
@@ -177,18 +178,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Removes every occurrence of `cb` from the done callbacks; returns how many were removed. */
   removeDoneCallback(cb: DoneCallback<this>): number {
-    let n = 0;
-    if (this._cb0 === cb) {
-      this._cb0 = null;
-      n++;
-    }
     const cbs = this._cbs;
-    if (cbs !== null) {
-      const kept = cbs.filter((c) => c !== cb);
-      n += cbs.length - kept.length;
-      this._cbs = kept.length === 0 ? null : kept;
+    if (cbs === null) return 0;
+    if (!Array.isArray(cbs)) {
+      if (cbs !== cb) return 0;
+      this._cbs = null;
+      return 1;
     }
-    return n;
+    const kept = cbs.filter((c) => c !== cb);
+    this._cbs = kept.length === 0 ? null : kept;
+    return cbs.length - kept.length;
   }
 
   /**
@@ -251,25 +250,19 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal */
   _addWaiter(w: Waiter): void {
-    if (this._state !== "pending") {
-      this._loop._push(w, this);
-    } else if (this._cb0 === null && this._cbs === null) {
-      this._cb0 = w;
-    } else if (this._cbs === null) {
-      this._cbs = [w];
-    } else {
-      this._cbs.push(w);
-    }
+    const cbs = this._cbs;
+    if (this._state !== "pending") this._loop._push(w, this);
+    else if (cbs === null) this._cbs = w;
+    else if (Array.isArray(cbs)) cbs.push(w);
+    else this._cbs = [cbs, w];
   }
 
   /** @internal Removes one waiter (a task or callback) added by `_addWaiter`. */
   _removeWaiter(w: Waiter): void {
-    if (this._cb0 === w) {
-      this._cb0 = null;
-      return;
-    }
     const cbs = this._cbs;
-    if (cbs !== null) {
+    if (cbs === w) {
+      this._cbs = null;
+    } else if (Array.isArray(cbs)) {
       const i = cbs.indexOf(w);
       if (i >= 0) cbs.splice(i, 1);
     }
@@ -312,16 +305,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal Puts the done callbacks on the ready queue, in order. */
   _scheduleCallbacks(): void {
-    const loop = this._loop;
-    const c0 = this._cb0;
-    if (c0 !== null) {
-      this._cb0 = null;
-      loop._push(c0, this);
-    }
     const cbs = this._cbs;
     if (cbs !== null) {
       this._cbs = null;
-      for (let i = 0; i < cbs.length; i++) loop._push(cbs[i], this);
+      if (!Array.isArray(cbs)) this._loop._push(cbs, this);
+      else for (let i = 0; i < cbs.length; i++) this._loop._push(cbs[i], this);
     }
     const x = this._extra;
     if (x !== null && x.bridge !== null) this._settleBridge(x.bridge);

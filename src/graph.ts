@@ -27,8 +27,9 @@ function awaitersOf(fut: Future<unknown>): Future<unknown>[] {
       if (a) out.push(a);
     }
   };
-  if (fut._cb0 !== null) visit(fut._cb0);
-  if (fut._cbs !== null) for (const w of fut._cbs) visit(w);
+  const cbs = fut._cbs;
+  if (Array.isArray(cbs)) for (const w of cbs) visit(w);
+  else if (cbs !== null) visit(cbs);
   return out;
 }
 
