@@ -68,7 +68,10 @@ export class Unretrieved {
  */
 export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal */ _state: FutureState = "pending";
-  /** @internal The result, the error, or the CancelledError, depending on `_state`. */
+  /**
+   * @internal The result, the error, or (cancelled) the message given to `cancel()` until the
+   * CancelledError is made, then that error.
+   */
   _result: unknown = undefined;
   /** @internal */ _loop: EventLoop;
   /**
@@ -76,8 +79,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * in the order they were added.
    */
   _cbs: Waiter | Waiter[] | null = null;
-  /** @internal The message given to `cancel()`. */
-  _cancelMessage: string | undefined = undefined;
   /** @internal What few futures need (a Promise, an unretrieved-error report, a task's signal…). */
   _extra: FutureExtra | null = null;
 
@@ -161,7 +162,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   cancel(msg?: string): boolean {
     if (this._state !== "pending") return false;
-    this._cancelMessage = msg;
+    this._result = msg;
     this._state = "cancelled";
     this._scheduleCallbacks();
     return true;
@@ -298,9 +299,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
   _makeCancelledError(): CancelledError {
     let e = this._result;
     if (!(e instanceof CancelledError)) {
-      e = this._result = this._loop._debug ? new CancelledError(this._cancelMessage ?? "") : newCancelledError(this._cancelMessage);
+      const msg = e as string | undefined;
+      e = this._result = this._loop._debug ? new CancelledError(msg ?? "") : newCancelledError(msg);
     }
     return e as CancelledError;
+  }
+
+  /** @internal The message of the cancellation (CPython's `_cancel_message`), if cancelled. */
+  _cancelMsg(): string | undefined {
+    if (this._state !== "cancelled") return undefined;
+    const r = this._result;
+    return r instanceof CancelledError ? r.message : (r as string | undefined);
   }
 
   /** @internal Puts the done callbacks on the ready queue, in order. */

@@ -107,12 +107,12 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     }
     if (nfinished === nfuts) {
       const results = children.map((f) => {
-        if (f.cancelled()) return new CancelledError(f._cancelMessage ?? "");
+        if (f.cancelled()) return new CancelledError(f._cancelMsg() ?? "");
         const e = f.exception();
         return e === null ? f.result() : e;
       });
       // CPython raises `fut._make_cancelled_error()` of the child that completed last.
-      if (outer._cancelRequested) outer.setException(fut.cancelled() ? fut._makeCancelledError() : newCancelledError(fut._cancelMessage));
+      if (outer._cancelRequested) outer.setException(fut.cancelled() ? fut._makeCancelledError() : newCancelledError(fut._cancelMsg()));
       else outer.setResult(results);
     }
   };

@@ -114,6 +114,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _coro: Coroutine<T>;
   /** @internal What this task waits on: a future, or a primitive's waiter. */
   _fut: Waitable | null = null;
+  /** @internal The message of the last cancellation requested while not waiting (CPython's `_cancel_message`). */
+  _cancelMessage: string | undefined = undefined;
   /** @internal The name given, or the task's number until `getName()` makes it `Task-N`. */
   _name: string | number;
   /** @internal The loop's list of unfinished tasks. */
@@ -251,6 +253,11 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */
   override _sourceTraceback(): string | null {
     return this._extra?.debug?.source ?? null;
+  }
+
+  /** @internal */
+  override _cancelMsg(): string | undefined {
+    return this._cancelMessage;
   }
 
   /** @internal Called from the ready queue. */
