@@ -1,5 +1,6 @@
 /** `asyncWith`: Python's `async with`, for any async context manager. */
 import { GeneratorPrototype, describe, isCoroutine, type Coroutine, type Suspension } from "./coroutines.js";
+import { doneWith } from "./futures.js";
 import { anchorShape } from "./internal/shapes.js";
 
 /** How the body of an `asyncWith` ended: normally, or by `error`. */
@@ -179,7 +180,7 @@ class AsyncWith {
     if (state === EXIT) {
       const result = this._res;
       this._finish();
-      return { done: true, value: result };
+      return doneWith(result);
     }
     return this._exitedError(s.value);
   }
@@ -242,7 +243,7 @@ class AsyncWith {
       return s;
     }
     this._finish();
-    return { done: true, value: result };
+    return doneWith(result);
   }
 
   /** The body threw `error`: exits with it. */
@@ -266,7 +267,7 @@ class AsyncWith {
   private _exitedError(suppress: unknown): Step {
     const error = this._res;
     this._finish();
-    if (suppress === true) return { done: true, value: undefined };
+    if (suppress === true) return doneWith(undefined);
     throw error;
   }
 
