@@ -17,6 +17,7 @@ import { CancelledError, InvalidStateError } from "./exceptions.js";
 import { getEventLoop } from "./internal/running.js";
 import type { Suspension } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
+import { anchorShape } from "./internal/shapes.js";
 
 /** Where a future is in its life: `pending`, then `finished` (a result), `failed` (an error) or `cancelled`. */
 export type FutureState = "pending" | "finished" | "failed" | "cancelled";
@@ -435,3 +436,7 @@ export function isFuture(x: unknown): x is Future<unknown> {
 export function setResultUnlessDone<T>(fut: Future<T>, value: T): void {
   if (fut._state === "pending") fut.setResult(value);
 }
+
+// Keep the hidden class of the runtime's CancelledErrors alive (internal/shapes.ts): a cancellation
+// after a full GC that found none would otherwise deoptimize the code that makes them.
+anchorShape(newCancelledError(undefined));
