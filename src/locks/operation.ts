@@ -78,11 +78,9 @@ export interface OpHandler<R, P> {
  * its node in the primitive's wait queue, and what its task waits on.
  */
 export class Operation<R, P> implements Waitable {
-  // Links in a WaiterQueue.
+  // Links in its primitive's WaiterQueue (both null when not queued, unless it is the only node).
   _prev: Operation<unknown, unknown> | null;
   _next: Operation<unknown, unknown> | null;
-  /** The queue holding this node, or null once it was removed. */
-  _queue: WaiterQueue | null;
   /** Where the coroutine is. */
   _step: OperationStep;
   // The waitable: the state of the current wait, as a Future's.
@@ -101,7 +99,6 @@ export class Operation<R, P> implements Waitable {
   constructor(handler: OpHandler<R, P>, target: P, arg: unknown) {
     this._prev = null;
     this._next = null;
-    this._queue = null;
     this._step = NEW;
     this._state = "pending";
     this._loop = null;

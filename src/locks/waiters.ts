@@ -46,7 +46,6 @@ export class WaiterQueue {
 
   /** Appends `node` (which is in no queue). */
   push(node: Node): void {
-    node._queue = this;
     const tail = this.tail;
     if (tail === null) {
       this.head = node;
@@ -58,9 +57,12 @@ export class WaiterQueue {
     this.size++;
   }
 
-  /** Unlinks `node` if it is still queued here; returns whether it was. O(1). */
+  /**
+   * Unlinks `node` if it is still queued here; returns whether it was. O(1). A node is only ever
+   * queued in its own primitive's queue, so its links tell whether it is still here.
+   */
   remove(node: Node): boolean {
-    if (node._queue !== this) return false;
+    if (node._prev === null && this.head !== node) return false;
     const prev = node._prev;
     const next = node._next;
     if (prev === null) this.head = next;
@@ -71,7 +73,6 @@ export class WaiterQueue {
     if (this.doneUpTo === node) this.doneUpTo = prev;
     if (this.cancelledUpTo === node) this.cancelledUpTo = prev;
     node._prev = node._next = null;
-    node._queue = null;
     this.size--;
     return true;
   }
