@@ -351,6 +351,8 @@ export class FutureExtra {
   signal: AbortController | string | null = null;
   /** A task's debug-mode record. */
   debug: { source: string; swallowedAt: number; reported: boolean } | null = null;
+  /** A task's message of its last cancellation requested while not waiting (CPython's `_cancel_message`). */
+  cancelMessage: string | undefined = undefined;
 }
 
 /** @internal A Promise with its resolvers, for `then()`. */

@@ -114,8 +114,6 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _coro: Coroutine<T>;
   /** @internal What this task waits on: a future, or a primitive's waiter. */
   _fut: Waitable | null = null;
-  /** @internal The message of the last cancellation requested while not waiting (CPython's `_cancel_message`). */
-  _cancelMessage: string | undefined = undefined;
   /** @internal The name given, or the task's number until `getName()` makes it `Task-N`. */
   _name: string | number;
   /** @internal The loop's list of unfinished tasks. */
@@ -187,7 +185,9 @@ export class Task<T = unknown> extends Future<T> {
     const w = this._fut;
     if (w !== null && w.cancel(msg)) return true;
     this._flags |= MUST_CANCEL;
-    this._cancelMessage = msg;
+    // CPython's `_cancel_message`: kept in the extras, since most cancellations have no message.
+    if (msg !== undefined) this._extras().cancelMessage = msg;
+    else if (this._extra !== null) this._extra.cancelMessage = undefined;
     return true;
   }
 
@@ -257,7 +257,7 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @internal */
   override _cancelMsg(): string | undefined {
-    return this._cancelMessage;
+    return this._extra === null ? undefined : this._extra.cancelMessage;
   }
 
   /** @internal Called from the ready queue. */
@@ -316,7 +316,7 @@ export class Task<T = unknown> extends Future<T> {
     let exc: unknown = NONE;
     if ((this._flags & MUST_CANCEL) !== 0) {
       this._flags &= ~MUST_CANCEL;
-      exc = newCancelledError(this._cancelMessage);
+      exc = newCancelledError(this._cancelMsg());
     } else if ((this._flags & RESUME_MASK) === RESUME_THROW) {
       this._flags &= ~RESUME_MASK;
       exc = this._result;
@@ -356,7 +356,7 @@ export class Task<T = unknown> extends Future<T> {
     if (r.done === true) {
       if ((this._flags & MUST_CANCEL) !== 0) {
         this._flags &= ~MUST_CANCEL;
-        this._finish("cancelled", newCancelledError(this._cancelMessage));
+        this._finish("cancelled", newCancelledError(this._cancelMsg()));
       } else {
         if (d !== null && (d.swallowedAt >= 0 || delivering) && this._flags >= COUNT_ONE) {
           this._reportSwallowed("returned normally");
@@ -398,7 +398,7 @@ export class Task<T = unknown> extends Future<T> {
 
   /** A cancellation requested during the step goes to what the task now waits on, if it can. */
   private _cancelWaited(y: Waitable): void {
-    if (y.cancel(this._cancelMessage)) this._flags &= ~MUST_CANCEL;
+    if (y.cancel(this._cancelMsg())) this._flags &= ~MUST_CANCEL;
   }
 
   private _inject(err: unknown): void {
