@@ -86,9 +86,11 @@ export class Operation<R, P> implements Waitable {
   // The waitable: the state of the current wait, as a Future's.
   _state: FutureState;
   _loop: EventLoop | null;
-  /** The task parked on this operation. */
-  _waiter: Parked | null;
-  _cancelMessage: string | undefined;
+  /**
+   * The task parked on this operation while it waits; once the wait is cancelled, the message of
+   * the cancellation, if there is one (one field less per waiter).
+   */
+  _waiter: Parked | string | null;
   /** What this kind of operation does. */
   readonly _h: OpHandler<R, P>;
   /** The primitive. */
@@ -103,7 +105,6 @@ export class Operation<R, P> implements Waitable {
     this._state = "pending";
     this._loop = null;
     this._waiter = null;
-    this._cancelMessage = undefined;
     this._h = handler;
     this._target = target;
     this._arg = arg;
@@ -143,7 +144,7 @@ export class Operation<R, P> implements Waitable {
     const t = this._waiter;
     if (t !== null) {
       this._waiter = null;
-      this._loop!._push(t, this);
+      this._loop!._push(t as Parked, this);
     }
   }
 
@@ -160,12 +161,9 @@ export class Operation<R, P> implements Waitable {
   cancel(msg?: string): boolean {
     if (this._state !== "pending") return false;
     this._state = "cancelled";
-    this._cancelMessage = msg;
     const t = this._waiter;
-    if (t !== null) {
-      this._waiter = null;
-      this._loop!._push(t, this);
-    }
+    this._waiter = msg === undefined ? null : msg;
+    if (t !== null) this._loop!._push(t as Parked, this);
     return true;
   }
 
@@ -200,7 +198,8 @@ export class Operation<R, P> implements Waitable {
   _fail(): never {
     this._h.abandon(this);
     this._step = FINISHED;
-    const msg = this._cancelMessage;
+    const w = this._waiter;
+    const msg = typeof w === "string" ? w : undefined;
     throw this._loop !== null && this._loop._debug ? new CancelledError(msg ?? "") : newCancelledError(msg);
   }
 

@@ -408,3 +408,33 @@ test("toString and inspect show the state", async () => {
     assert.equal(String(lock), "<Lock [locked]>");
   });
 });
+
+test("a waiter cancelled with a message gets CancelledError(msg) at its acquire; without one, an empty message", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const lock = new Lock();
+    yield* lock.acquire();
+    function* waiter(name: string): Coroutine<void> {
+      try {
+        yield* lock.acquire();
+        ev.push([name, "acquired"]);
+      } catch (e) {
+        ev.push([name, e instanceof CancelledError, (e as Error).message]);
+        throw e;
+      }
+    }
+    const a = createTask(waiter("a"));
+    const b = createTask(waiter("b"));
+    yield* sleep(0);
+    a.cancel("stop waiting");
+    b.cancel();
+    yield* settle(a);
+    yield* settle(b);
+    ev.push(["cancelled", a.cancelled(), b.cancelled(), lock.locked()]);
+  });
+  assert.deepEqual(ev, [
+    ["a", true, "stop waiting"],
+    ["b", true, ""],
+    ["cancelled", true, true, true],
+  ]);
+});
