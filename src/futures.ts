@@ -219,7 +219,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const s = this._state;
     if (s === "finished") return doneWith(this._result as T);
     if (s === "pending") return suspendOn(this);
-    return doneWith(this.result());
+    return doneWith(this.result()); // failed or cancelled: result() throws
   }
 
   /** @internal An error thrown into a coroutine suspended on this future surfaces at its `yield*`. */
