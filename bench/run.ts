@@ -91,9 +91,12 @@ async function main(): Promise<void> {
       );
     out.push("");
   }
+  const load = os.loadavg();
+  const cpus = os.cpus().length;
   out.push(
     `Total time ${fmt((performance.now() - started) / 1000)} s; load average at end ` +
-      `${os.loadavg().map((x) => x.toFixed(1)).join(" ")} (above ${os.cpus().length}, other processes shared the CPUs).`,
+      `${load.map((x) => x.toFixed(1)).join(" ")}` +
+      (load[0] > cpus ? ` (above ${cpus}: other processes shared the CPUs).` : ` (${cpus} CPUs).`),
   );
   console.log(out.join("\n"));
 }
