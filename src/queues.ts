@@ -298,7 +298,7 @@ const QUEUE_PUT: OpHandler<void, Queue<unknown>> = {
  * A Queue that returns the smallest item first (a binary heap, as Python's `heapq`).
  *
  * Without `compare`, items are ordered like Python values: numbers and bigints by value, strings
- * natively, arrays lexicographically element by element (like Python tuples), so `put([priority,
+ * by code point, arrays lexicographically element by element (like Python tuples), so `put([priority,
  * data])` works as in Python. Items that cannot be ordered (e.g. two different objects at the same
  * priority) throw `TypeError`, as Python does; pass `compare` (negative, zero, positive, like
  * `Array.prototype.sort`'s) to order anything.

@@ -398,6 +398,58 @@ test("PriorityQueue: unorderable items are a TypeError, a custom compare orders 
   assert.throws(() => new PriorityQueue(0, 5 as never), TypeError);
 });
 
+test("PriorityQueue: a comparison that throws keeps every item (as the C heapq, checked on CPython 3.13)", () => {
+  const drain = (q: PriorityQueue<unknown>): unknown[] => {
+    const out: unknown[] = [];
+    while (!q.empty()) {
+      try {
+        out.push(q.getNowait());
+      } catch (e) {
+        out.push(`${(e as Error).name}`);
+      }
+    }
+    return out;
+  };
+  // putNowait: the sift up fails after one step; the item stays in the heap, as in CPython.
+  const up = new PriorityQueue<unknown>();
+  for (const it of [[1, "a"], [2, 0], [5, 0]]) up.putNowait(it);
+  assert.throws(() => up.putNowait([1, 5]), TypeError);
+  assert.equal(up.qsize(), 4);
+  assert.deepEqual(drain(up), [[1, "a"], [1, 5], [2, 0], [5, 0]]);
+  // getNowait: the sink fails half way; the popped item is gone (as in CPython), the others stay.
+  const down = new PriorityQueue<unknown>();
+  for (const it of [[0, 0], [1, 0], [2, 0], [3, 0]]) down.putNowait(it);
+  assert.throws(() => down.putNowait([1, "x"]), TypeError);
+  assert.throws(() => down.getNowait(), TypeError);
+  assert.equal(down.qsize(), 4);
+  assert.deepEqual(drain(down), [[1, 0], [1, "x"], [2, 0], [3, 0]]);
+});
+
+test("PriorityQueue orders as Python's <: None < None fails, strings by code point, NaN in a tuple", () => {
+  // Python: put_nowait(None) twice raises TypeError ('<' not supported), and so does the same object twice.
+  const obj = {};
+  for (const v of [null, undefined, obj]) {
+    const q = new PriorityQueue<unknown>();
+    q.putNowait(v);
+    assert.throws(() => q.putNowait(v), TypeError);
+    assert.equal(q.qsize(), 2);
+  }
+  // Python's str compares code points: U+E000 < U+FFFF < U+10000 (JS's < puts U+10000 first).
+  const s = new PriorityQueue<string>();
+  for (const x of ["\u{10000}", "\uFFFF", "\uE000", "\u{1F600}a", "\u{1F600}"]) s.putNowait(x);
+  assert.deepEqual([0, 1, 2, 3, 4].map(() => s.getNowait()), ["\uE000", "\uFFFF", "\u{10000}", "\u{1F600}", "\u{1F600}a"]);
+  // (nan, 2) < (nan, 1) is False in Python: the first unequal elements decide, and NaN is not less.
+  const n = new PriorityQueue<unknown>();
+  n.putNowait([NaN, 2]);
+  n.putNowait([NaN, 1]);
+  assert.deepEqual(n.getNowait(), [NaN, 2]);
+  // Equal elements of different types go on to the next one: (1, 'b') vs (True, 'a') -> 'a' first.
+  const b = new PriorityQueue<unknown>();
+  b.putNowait([1, "b"]);
+  b.putNowait([true, "a"]);
+  assert.deepEqual(b.getNowait(), [true, "a"]);
+});
+
 test("PriorityQueue ties come out in heapq's order", () => {
   const q = new PriorityQueue<[number, number]>(0, (a, b) => a[0] - b[0]);
   const ps = [3, 1, 2, 1, 3, 0, 2, 1, 0, 3, 2, 2, 1, 0, 3];

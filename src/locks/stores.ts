@@ -106,35 +106,48 @@ export class Heap<T> implements Store<T> {
     this.items.length = 0;
   }
 
-  /** Moves the item at `pos` up while it is smaller than its parent (never above `start`). */
+  /**
+   * Moves the item at `pos` up while it is smaller than its parent (never above `start`). If a
+   * comparison throws, the item stays where it got to, so the heap keeps every item (as the C
+   * `heapq`, which swaps one step at a time).
+   */
   private siftUp(start: number, pos: number): void {
     const items = this.items;
     const item = items[pos];
-    while (pos > start) {
-      const parentPos = (pos - 1) >> 1;
-      const parent = items[parentPos];
-      if (!(this.compare(item, parent) < 0)) break;
-      items[pos] = parent;
-      pos = parentPos;
+    try {
+      while (pos > start) {
+        const parentPos = (pos - 1) >> 1;
+        const parent = items[parentPos];
+        if (!(this.compare(item, parent) < 0)) break;
+        items[pos] = parent;
+        pos = parentPos;
+      }
+    } finally {
+      items[pos] = item;
     }
-    items[pos] = item;
   }
 
-  /** Moves the item at `pos` down to a leaf along the smaller children, then up to its place. */
+  /**
+   * Moves the item at `pos` down to a leaf along the smaller children, then up to its place. If a
+   * comparison throws, the item stays where it got to, as in `siftUp`.
+   */
   private sinkToLeaf(pos: number): void {
     const items = this.items;
     const end = items.length;
     const start = pos;
     const item = items[pos];
-    let child = 2 * pos + 1;
-    while (child < end) {
-      const right = child + 1;
-      if (right < end && !(this.compare(items[child], items[right]) < 0)) child = right;
-      items[pos] = items[child];
-      pos = child;
-      child = 2 * pos + 1;
+    try {
+      let child = 2 * pos + 1;
+      while (child < end) {
+        const right = child + 1;
+        if (right < end && !(this.compare(items[child], items[right]) < 0)) child = right;
+        items[pos] = items[child];
+        pos = child;
+        child = 2 * pos + 1;
+      }
+    } finally {
+      items[pos] = item;
     }
-    items[pos] = item;
     this.siftUp(start, pos);
   }
 }
@@ -163,26 +176,67 @@ function typeName(x: unknown): string {
 
 /**
  * Orders two values as Python's `<` does for the types JS shares with it: numbers, bigints and
- * booleans by value (mixed freely, like Python's int, float and bool), strings by UTF-16 code units,
- * arrays lexicographically like tuples (the first differing element decides; a prefix is smaller).
- * The same object is equal to itself; anything else that Python could not order is a TypeError.
+ * booleans by value (mixed freely, like Python's int, float and bool), strings by code point (as
+ * Python's str: an astral character such as an emoji sorts after U+FFFF, not among the surrogates),
+ * arrays lexicographically like tuples: the first element that is not equal (`pythonEqual`) decides,
+ * and a prefix is smaller. Returns a negative number if `a < b`, a positive one if `b < a`, else 0
+ * (equal, or unordered like NaN). Anything else Python could not order is a TypeError: two nulls,
+ * or an object with itself, as Python's `None < None` (an object equals itself only inside a tuple).
  * @internal
  */
 export function pythonCompare(a: unknown, b: unknown): number {
-  if (a === b) return 0;
   const ka = kind(a);
-  if (ka !== null && ka === kind(b)) {
-    if (ka !== "array") return (a as number) < (b as number) ? -1 : (b as number) < (a as number) ? 1 : 0;
-    const x = a as unknown[];
-    const y = b as unknown[];
-    const n = Math.min(x.length, y.length);
-    for (let i = 0; i < n; i++) {
-      const c = pythonCompare(x[i], y[i]);
-      if (c !== 0) return c;
-    }
-    return x.length - y.length;
+  if (ka === null || ka !== kind(b)) throw cannotOrder(a, b);
+  if (ka === "number") return (a as number) < (b as number) ? -1 : (b as number) < (a as number) ? 1 : 0;
+  if (ka === "string") return compareStrings(a as string, b as string);
+  const x = a as unknown[];
+  const y = b as unknown[];
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    if (!pythonEqual(x[i], y[i])) return pythonCompare(x[i], y[i]);
   }
-  throw new TypeError(
+  return x.length - y.length;
+}
+
+/**
+ * Python's `==` as a tuple comparison uses it: the same object, numbers by value (NaN equals
+ * nothing), strings by value, arrays element by element.
+ */
+function pythonEqual(u: unknown, v: unknown): boolean {
+  if (u === v) return true;
+  const k = kind(u);
+  if (k === null || k !== kind(v)) return false;
+  if (k === "number") return (u as number) == (v as number); // 1 == 1n == true, as in Python
+  if (k === "string") return false;
+  const x = u as unknown[];
+  const y = v as unknown[];
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!pythonEqual(x[i], y[i])) return false;
+  return true;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Code point order. UTF-16 code unit order (JS's `<`) is the same unless a surrogate is involved. */
+function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = a.charCodeAt(i);
+    const d = b.charCodeAt(i);
+    if (c !== d) return codePointRank(c) - codePointRank(d);
+  }
+  return a.length - b.length;
+}
+
+/** Ranks a code unit so that surrogates (which encode U+10000 and above) sort after U+E000–U+FFFF. */
+function codePointRank(unit: number): number {
+  return unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
+}
+
+function cannotOrder(a: unknown, b: unknown): TypeError {
+  return new TypeError(
     `PriorityQueue: cannot order ${typeName(a)} and ${typeName(b)} ` +
       "(numbers, bigints, strings and arrays of them are ordered like Python values); " +
       "pass a compare function to new PriorityQueue(maxsize, compare)",
