@@ -135,8 +135,8 @@ export class Task<T = unknown> extends Future<T> {
     loop._checkClosed();
     this._coro = coro;
     if ((coro as { next?: unknown }).next === GEN_NEXT) this._flags = NATIVE;
-    this._name = ++taskCounter;
-    if (o !== undefined && o._ready === undefined && o.name !== undefined) this._name = String(o.name);
+    // As CPython, only an unnamed task draws a number: names given leave no gap in `Task-N`.
+    this._name = o !== undefined && o._ready === undefined && o.name !== undefined ? String(o.name) : ++taskCounter;
     if (loop._debug) this._extras().debug = { source: creationSite(), swallowedAt: -1, reported: false };
     loop._addTask(this);
   }
@@ -245,8 +245,11 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   override toString(): string {
-    const wait = this._state === "pending" && this._fut !== null ? ` wait_for=${this._fut.toString()}` : "";
-    const state = this._describeState().replace(/^(\w+)/, `$1 name='${this.getName()}'`);
+    const pending = this._state === "pending";
+    const wait = pending && this._fut !== null ? ` wait_for=${this._fut.toString()}` : "";
+    // CPython 3.13's repr says `cancelling` while a cancellation request is pending.
+    const word = pending && this._flags >= COUNT_ONE ? "cancelling" : "$1";
+    const state = this._describeState().replace(/^(\w+)/, `${word} name='${this.getName()}'`);
     return `<Task ${state}${wait}>`;
   }
 
@@ -288,7 +291,7 @@ export class Task<T = unknown> extends Future<T> {
     } catch (e) {
       loop._current = null;
       resumingYield = false;
-      this._finish(e instanceof CancelledError ? "cancelled" : "failed", e);
+      this._raised(e);
       return;
     }
     loop._current = null;
@@ -316,7 +319,11 @@ export class Task<T = unknown> extends Future<T> {
     let exc: unknown = NONE;
     if ((this._flags & MUST_CANCEL) !== 0) {
       this._flags &= ~MUST_CANCEL;
-      exc = newCancelledError(this._cancelMsg());
+      // If what the task waits on was cancelled (by the first request, say), resuming raises that
+      // CancelledError with its message, as CPython's `__step` keeps the CancelledError `__wakeup`
+      // passes in; a later `cancel(msg)` does not replace it.
+      const f = this._fut;
+      if (f === null || f._state !== "cancelled") exc = newCancelledError(this._cancelMsg());
     } else if ((this._flags & RESUME_MASK) === RESUME_THROW) {
       this._flags &= ~RESUME_MASK;
       exc = this._result;
@@ -343,7 +350,7 @@ export class Task<T = unknown> extends Future<T> {
     } catch (e) {
       loop._current = null;
       resumingYield = false;
-      this._finish(e instanceof CancelledError ? "cancelled" : "failed", e);
+      this._raised(e);
       return;
     }
     loop._current = null;
@@ -405,6 +412,20 @@ export class Task<T = unknown> extends Future<T> {
     this._result = err;
     this._flags = (this._flags & ~RESUME_MASK) | RESUME_THROW;
     this._loop._push(this, undefined);
+  }
+
+  /**
+   * The coroutine raised `e`. A CancelledError ends the task cancelled and, as CPython's
+   * `super().cancel()` without a message there, leaves no cancel message behind (so `gather`'s
+   * `returnExceptions` reports the task's CancelledError with an empty message, as CPython does).
+   */
+  private _raised(e: unknown): void {
+    if (e instanceof CancelledError) {
+      if (this._extra !== null) this._extra.cancelMessage = undefined;
+      this._finish("cancelled", e);
+    } else {
+      this._finish("failed", e);
+    }
   }
 
   private _finish(state: "finished" | "failed" | "cancelled", value: unknown): void {

@@ -14,6 +14,7 @@ import {
   Task,
   CancelledError,
   RuntimeError,
+  timeout,
   type Coroutine,
 } from "../src/index.js";
 import { vrun, now, later, fail, settle, catching, onCancel, collectGarbage } from "./helpers.js";
@@ -166,6 +167,114 @@ test("cancel(msg) before the task starts: the awaiter sees the message", async (
     yield* catching(CancelledError, t, (e) => ev.push(["awaiter sees", e.message, t.cancelled()]));
   });
   assert.deepEqual(ev, [["awaiter sees", "early", true]]);
+});
+
+test("a second cancel() before the task resumes keeps the first message: the awaited future's CancelledError", async () => {
+  // CPython: the first cancel(msg) cancels the awaited future with msg; the second finds it cancelled
+  // and only sets _must_cancel, and __step keeps the CancelledError __wakeup passes in.
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    function* child(): Coroutine<void> {
+      try {
+        yield* sleep(1000);
+      } catch (e) {
+        ev.push(["child got", (e as Error).message]);
+        throw e;
+      }
+    }
+    for (const second of ["second", undefined]) {
+      const t = createTask(child());
+      yield* sleep(1);
+      t.cancel("first");
+      t.cancel(second);
+      yield* catching(CancelledError, t, (e) => ev.push(["awaiter got", e.message, t.cancelling()]));
+    }
+    // An outside cancel("ext") and a timeout expiring in the same iteration: the timeout's own
+    // request comes second, and the task ends with the outside message.
+    const w = createTask(
+      (function* (): Coroutine<void> {
+        const me = currentTask()!;
+        getRunningLoop().callLater(10, () => me.cancel("ext"));
+        yield* timeout(10, function* () {
+          yield* sleep(50);
+        });
+      })(),
+    );
+    yield* catching(CancelledError, w, (e) => ev.push(["w got", e.message]));
+  });
+  assert.deepEqual(ev, [
+    ["child got", "first"],
+    ["awaiter got", "first", 2],
+    ["child got", "first"],
+    ["awaiter got", "first", 2],
+    ["w got", "ext"],
+  ]);
+});
+
+test("a task whose coroutine raised CancelledError keeps no cancel message: gather(returnExceptions) reports ''", async () => {
+  // CPython: Task.__step calls super().cancel() without a message there, so _cancel_message is None.
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(later(5, 1));
+    t.cancel("early");
+    const [r] = yield* gather(t, { returnExceptions: true });
+    ev.push([(r as Error).name, (r as Error).message]);
+    // A request caught while queued ("m1"), then another at an await ("m2") that ends the task.
+    const u = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* sleep(0);
+        } catch {
+          // swallowed
+        }
+        yield* sleep(10);
+      })(),
+    );
+    yield* sleep(0);
+    u.cancel("m1");
+    yield* sleep(1);
+    u.cancel("m2");
+    const [r2] = yield* gather(u, { returnExceptions: true });
+    ev.push([(r2 as Error).name, (r2 as Error).message]);
+  });
+  assert.deepEqual(ev, [
+    ["CancelledError", ""],
+    ["CancelledError", ""],
+  ]);
+});
+
+test("toString() says cancelling while a cancellation request is pending (CPython 3.13's repr)", async () => {
+  const ev: string[] = [];
+  await vrun(function* () {
+    function* child(): Coroutine<void> {
+      try {
+        yield* sleep(100);
+      } finally {
+        yield* sleep(5);
+      }
+    }
+    const t = createTask(child(), { name: "t" });
+    t.cancel();
+    ev.push(String(t));
+    yield* sleep(1);
+    ev.push(String(t));
+    const u = createTask(child(), { name: "u" });
+    yield* sleep(1);
+    u.cancel();
+    yield* sleep(1);
+    ev.push(String(u));
+    u.uncancel();
+    ev.push(String(u));
+    yield* sleep(10);
+    ev.push(String(u));
+  });
+  assert.deepEqual(ev, [
+    "<Task cancelling name='t'>",
+    "<Task cancelled name='t'>",
+    "<Task cancelling name='u' wait_for=<Sleep pending ms=5>>",
+    "<Task pending name='u' wait_for=<Sleep pending ms=5>>",
+    "<Task cancelled name='u'>",
+  ]);
 });
 
 test("cancelling() counts every request, uncancel() counts down to 0 and the task goes on", async () => {
