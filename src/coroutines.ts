@@ -6,6 +6,8 @@
  * that drives the coroutine reads what was yielded; users never name `Suspension` or `yield` bare.
  */
 
+import { RuntimeError } from "./exceptions.js";
+
 declare const suspensionBrand: unique symbol;
 
 /** The opaque value a coroutine yields to its task. Only awaitables produce it (through `yield*`). */
@@ -18,6 +20,15 @@ export type Coroutine<T = unknown> = Generator<Suspension, T, unknown>;
 
 /** Anything `yield*` accepts in a coroutine: a coroutine, a `Future`/`Task`, or what `sleep`, `gather`… return. */
 export type Awaitable<T = unknown> = Iterable<Suspension, T, unknown>;
+
+/**
+ * @internal The error for one of the runtime's coroutine objects (a primitive's `acquire()`, a
+ * `sleep()`) awaited again after it finished: it would silently do nothing, so it fails as CPython's
+ * reused coroutine does.
+ */
+export function reused(what: string): RuntimeError {
+  return new RuntimeError(`cannot reuse already awaited coroutine ${what}: call it again for a new one`);
+}
 
 /** @internal %GeneratorPrototype%: every generator object inherits from it. */
 export const GeneratorPrototype: object = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})()));

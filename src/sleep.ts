@@ -3,7 +3,7 @@ import { SLEEP0 } from "./tasks.js";
 import { checkDelay } from "./base-events.js";
 import { getRunningLoop } from "./internal/running.js";
 import { CancelledError } from "./exceptions.js";
-import { GeneratorPrototype, type Coroutine, type Suspension } from "./coroutines.js";
+import { GeneratorPrototype, reused, type Coroutine, type Suspension } from "./coroutines.js";
 import { doneWith, newCancelledError, suspendOn, type FutureState, type Waitable, type Waiter } from "./futures.js";
 import type { EventLoop } from "./base-events.js";
 import type { HeapTimer } from "./internal/timer-heap.js";
@@ -65,7 +65,12 @@ class Sleep<T> implements HeapTimer, Waitable {
       return suspendOn(this);
     }
     const state = this._state;
-    if (state === "finished") return doneWith(this._value);
+    if (state === "finished") {
+      // `_when` is no longer needed once the timer fired: -1 marks the value as delivered.
+      if (this._when < 0) throw reused(`sleep(${this._ms})`);
+      this._when = -1;
+      return doneWith(this._value);
+    }
     if (state === "pending") return suspendOn(this);
     throw loop._debug ? new CancelledError(this._cancelMessage ?? "") : newCancelledError(this._cancelMessage);
   }

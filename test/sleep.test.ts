@@ -144,3 +144,17 @@ test("cancelling a sleeping task: CancelledError at the sleep, and its timer no 
     ["main", 105],
   ]);
 });
+
+test("a sleep awaited again after it finished is a RuntimeError, as a reused coroutine in CPython", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const s = sleep(5, "v");
+    ev.push(yield* s, now());
+    try {
+      yield* s;
+    } catch (e) {
+      ev.push((e as Error).name, (e as Error).message, now());
+    }
+  });
+  assert.deepEqual(ev, ["v", 5, "RuntimeError", "cannot reuse already awaited coroutine sleep(5): call it again for a new one", 5]);
+});

@@ -23,7 +23,7 @@
  * one that is cancelled before it runs refuses the cancellation (`cancel()` returns false): the
  * task then gets the CancelledError thrown in, and the operation hands what it was given on.
  */
-import { GeneratorPrototype, type Suspension } from "../coroutines.js";
+import { GeneratorPrototype, reused, type Suspension } from "../coroutines.js";
 import { CancelledError } from "../exceptions.js";
 import { newCancelledError, suspendOn, type FutureState, type Waitable } from "../futures.js";
 import { Held, type Releasable } from "./held.js";
@@ -110,8 +110,13 @@ export class Operation<R, P> implements Waitable {
     this._arg = arg;
   }
 
-  /** Starts or resumes the operation (only its task calls this, through `yield*`). */
+  /**
+   * Starts or resumes the operation (only its task calls this, through `yield*`).
+   * @throws RuntimeError once it has finished: awaiting it again would silently do nothing (a lock
+   *   not taken, an item not got), so it fails as CPython's reused coroutine does.
+   */
   next(): IteratorResult<Suspension, R> {
+    if (this._step === FINISHED) throw reused(this._h.what(this));
     return this._h.next(this);
   }
 

@@ -18,6 +18,7 @@ import {
   type Task,
 } from "../../src/index.js";
 import { Lock } from "../../src/locks/lock.js";
+import { Queue } from "../../src/queues.js";
 import { vrun, now, state, settle } from "./helpers.js";
 
 test("waiters get the lock in arrival order (CPython test_acquire)", async () => {
@@ -436,5 +437,41 @@ test("a waiter cancelled with a message gets CancelledError(msg) at its acquire;
     ["a", true, "stop waiting"],
     ["b", true, ""],
     ["cancelled", true, true, true],
+  ]);
+});
+
+test("an acquire() awaited again after it finished is a RuntimeError, not a silent no-op (CPython: reused coroutine)", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const lock = new Lock();
+    const a = lock.acquire();
+    ev.push(yield* a);
+    lock.release();
+    try {
+      yield* a;
+    } catch (e) {
+      ev.push((e as Error).name, (e as Error).message);
+    }
+    ev.push(String(lock));
+    const q = new Queue<number>();
+    q.putNowait(1);
+    q.putNowait(2);
+    const g = q.get();
+    ev.push(yield* g);
+    try {
+      yield* g;
+    } catch (e) {
+      ev.push((e as Error).message);
+    }
+    ev.push(q.qsize());
+  });
+  assert.deepEqual(ev, [
+    true,
+    "RuntimeError",
+    "cannot reuse already awaited coroutine Lock.acquire(): call it again for a new one",
+    "<Lock [unlocked]>",
+    1,
+    "cannot reuse already awaited coroutine Queue.get(): call it again for a new one",
+    1,
   ]);
 });
