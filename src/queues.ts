@@ -72,6 +72,7 @@ export class Queue<T = unknown> extends LoopBound {
     this._maxsize = maxsize;
     this._store = this._init(maxsize);
     this._finished.set();
+    this._finished._owner = this;
   }
 
   /** @internal The storage: FIFO here, overridden by the subclasses. */

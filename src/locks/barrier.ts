@@ -51,6 +51,7 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
       throw new ValueError(`parties must be > 0 and an integer, got ${parties}: a Barrier needs at least one task`);
     }
     this._parties = parties;
+    this._cond._owner = this;
   }
 
   /** How many tasks must call `wait()` to release them. */

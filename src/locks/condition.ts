@@ -47,8 +47,12 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
   /** @param lock the lock to use (default: a new Lock). */
   constructor(lock?: Lock) {
     super();
-    if (lock === undefined || lock === null) lock = new Lock();
-    else if (!(lock instanceof Lock)) throw new TypeError(`Condition: the lock must be a Lock, got ${String(lock)}`);
+    if (lock === undefined || lock === null) {
+      lock = new Lock();
+      lock._owner = this;
+    } else if (!(lock instanceof Lock)) {
+      throw new TypeError(`Condition: the lock must be a Lock, got ${String(lock)}`);
+    }
     this._lock = lock;
   }
 

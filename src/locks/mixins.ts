@@ -15,6 +15,11 @@ const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
  */
 export abstract class LoopBound {
   /** @internal */ _loop: EventLoop | null = null;
+  /**
+   * @internal The primitive this one is a part of (a Barrier's Condition, a Condition's own Lock, a
+   * Queue's Event), named in errors instead of this one: the user never made this one.
+   */
+  _owner: LoopBound | null = null;
 
   /**
    * @internal The running loop, binding this primitive to it on first use.
@@ -24,7 +29,11 @@ export abstract class LoopBound {
     const loop = getRunningLoop();
     const bound = this._loop;
     if (bound === null) this._loop = loop;
-    else if (bound !== loop) throw new RuntimeError(`${this.toString()} is bound to a different event loop`);
+    else if (bound !== loop) {
+      let named: LoopBound = this;
+      while (named._owner !== null) named = named._owner;
+      throw new RuntimeError(`${named.toString()} is bound to a different event loop`);
+    }
     return loop;
   }
 

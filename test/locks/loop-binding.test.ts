@@ -40,7 +40,24 @@ const cases: Case[] = [
     wait: (q: Queue) => q.put(1),
     repr: /<Queue maxsize=1 \[size:1/,
   },
-  { name: "Barrier", make: () => new Barrier(2), wait: (b: Barrier) => b.wait(), repr: /<Condition \[(un)?locked\]>/ },
+  // The error names the primitive the user made, not the Condition or Event inside it.
+  { name: "Barrier", make: () => new Barrier(2), wait: (b: Barrier) => b.wait(), repr: /<Barrier \[/ },
+  {
+    name: "Queue.join",
+    make: () => {
+      const q = new Queue();
+      q.putNowait(0);
+      return q;
+    },
+    wait: (q: Queue) => q.join(),
+    repr: /<Queue maxsize=0 \[size:1/,
+  },
+  {
+    name: "Condition's own Lock",
+    make: () => new Condition(),
+    wait: (c: Condition) => (function* () { yield* c.acquire(); yield* c.acquire(); })(),
+    repr: /<Condition \[locked\]>/,
+  },
 ];
 
 for (const c of cases) {
