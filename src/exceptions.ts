@@ -107,9 +107,10 @@ export class ExceptionGroup extends AggregateError {
 
   constructor(message: string, exceptions: readonly unknown[]) {
     if (typeof message !== "string") throw new TypeError("ExceptionGroup: the message must be a string");
-    if (!Array.isArray(exceptions) || exceptions.length === 0) {
-      throw new ValueError("ExceptionGroup: the second argument (exceptions) must be a non-empty array");
+    if (!Array.isArray(exceptions)) {
+      throw new TypeError(`ExceptionGroup: the second argument (exceptions) must be an array, got ${exceptions === null ? "null" : typeof exceptions}`);
     }
+    if (exceptions.length === 0) throw new ValueError("ExceptionGroup: the second argument (exceptions) must be a non-empty array");
     const n = exceptions.length;
     super(exceptions, `${message} (${n} sub-exception${n === 1 ? "" : "s"})`);
     this.baseMessage = message;

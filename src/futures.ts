@@ -160,8 +160,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /**
    * Cancels the future: if it is pending, it becomes cancelled and its done callbacks are scheduled.
    * Returns false if it was already done.
+   * @throws TypeError if `msg` is given and is not a string.
    */
   cancel(msg?: string): boolean {
+    if (msg !== undefined && typeof msg !== "string") throw badCancelMessage(msg);
     if (this._state !== "pending") return false;
     this._result = msg;
     this._state = "cancelled";
@@ -380,6 +382,11 @@ export interface Waitable {
   _addWaiter(task: Waiter): void;
   cancel(msg?: string): boolean;
   toString(): string;
+}
+
+/** @internal The error for `cancel(msg)` with a message that is not a string. */
+export function badCancelMessage(msg: unknown): TypeError {
+  return new TypeError(`cancel(msg): the message must be a string, got ${msg === null ? "null" : typeof msg}`);
 }
 
 /**

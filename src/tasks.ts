@@ -16,7 +16,7 @@
  * coroutine ends by that error.
  */
 import { CancelledError, RuntimeError } from "./exceptions.js";
-import { Future, newCancelledError, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
+import { badCancelMessage, Future, newCancelledError, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
 import { getEventLoop, getRunningLoop } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
@@ -162,8 +162,10 @@ export class Task<T = unknown> extends Future<T> {
    * thrown into the coroutine at its `yield*`; if the task is not waiting, it is thrown in at its
    * next step. `finally` blocks run. Returns false if the task is already done. Aborts `signal`.
    * The request is counted (`cancelling()`); `uncancel()` takes one back.
+   * @throws TypeError if `msg` is given and is not a string.
    */
   override cancel(msg?: string): boolean {
+    if (msg !== undefined && typeof msg !== "string") throw badCancelMessage(msg);
     if (this._state !== "pending") return false;
     this._flags += COUNT_ONE;
     // The first request decides how `signal` aborts: its message is kept only if there is one, so

@@ -14,6 +14,8 @@ import {
   Task,
   CancelledError,
   RuntimeError,
+  ExceptionGroup,
+  ValueError,
   timeout,
   type Coroutine,
 } from "../src/index.js";
@@ -840,4 +842,18 @@ test("an exception never retrieved is reported also when the error object was ma
   assert.equal(reports.length, 1, `reports: ${reports.map((r) => String(r.message)).join(" | ")}`);
   assert.match(String(reports[0]!.message), /doomed-outside/);
   assert.equal(reports[0]!.exception, lost);
+});
+
+test("bad input: cancel(msg) needs a string; ExceptionGroup needs an array (TypeError) that is not empty (ValueError)", async () => {
+  await vrun(function* () {
+    const t = createTask(later(5, 1));
+    assert.throws(() => t.cancel(5 as never), (e: unknown) => e instanceof TypeError && /cancel\(msg\): the message must be a string, got number/.test(e.message));
+    assert.equal(t.cancelling(), 0);
+    const f = getRunningLoop().createFuture();
+    assert.throws(() => f.cancel({} as never), (e: unknown) => e instanceof TypeError && /got object/.test(e.message));
+    assert.equal(f.cancelled(), false);
+    yield* t;
+  });
+  assert.throws(() => new ExceptionGroup("m", null as never), (e: unknown) => e instanceof TypeError && /must be an array, got null/.test(e.message));
+  assert.throws(() => new ExceptionGroup("m", []), (e: unknown) => e instanceof ValueError && /non-empty/.test(e.message));
 });
