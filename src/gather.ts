@@ -3,7 +3,7 @@ import { CancelledError } from "./exceptions.js";
 import { Future, newCancelledError } from "./futures.js";
 import { ensureFuture } from "./tasks.js";
 import { getEventLoop } from "./internal/running.js";
-import type { Awaitable, Suspension } from "./coroutines.js";
+import { checkCoroutine, describe, isCoroutine, type Awaitable, type Suspension } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
 import type { TaggedCallback } from "./graph.js";
 import { anchorOnLoop } from "./internal/shapes.js";
@@ -60,6 +60,10 @@ class GatheringFuture<T> extends Future<T> {
  * - The same awaitable passed twice runs once and fills both slots.
  * - Outside a running loop, the children bind to `getEventLoop()`.
  *
+ * @throws TypeError (before any child is wrapped in a task) for an argument that is not awaitable:
+ *   an array or Set (write `gather(...list)`), a Promise (wrap it with `fromPromise`), a generator
+ *   function not called; and for a last plain-object argument with a key other than
+ *   `returnExceptions`, or a `returnExceptions` that is not a boolean.
  * @example
  * const [a, b] = yield* gather(fetch(1), fetch(2));            // both at once
  * const rs = yield* gather(...tasks, { returnExceptions: true }); // errors as values
@@ -72,7 +76,12 @@ export function gather(...args: unknown[]): Future<unknown[]> {
   const last = args[args.length - 1];
   if (isOptions(last)) {
     args.pop();
-    returnExceptions = Boolean(last.returnExceptions);
+    returnExceptions = readOptions(last);
+  }
+  // Check every argument before wrapping any: a bad one must not leave the others running unawaited.
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!(arg instanceof Future) && !isCoroutine(arg)) checkAwaitable(arg, "gather", i);
   }
   if (args.length === 0) {
     const outer = getEventLoop().createFuture<unknown[]>();
@@ -135,10 +144,54 @@ export function gather(...args: unknown[]): Future<unknown[]> {
   return outer;
 }
 
+/** A plain object that is not itself an awaitable (one with a `[Symbol.iterator]`) is the options. */
 function isOptions(x: unknown): x is GatherOptions {
   if (typeof x !== "object" || x === null) return false;
   const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
+  return (proto === Object.prototype || proto === null) && typeof (x as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function";
+}
+
+function readOptions(options: GatherOptions): boolean {
+  for (const key in options) {
+    if (key !== "returnExceptions") {
+      throw new TypeError(
+        `gather: unknown option ${JSON.stringify(key)} in the options object (the last argument); the only option is returnExceptions`,
+      );
+    }
+  }
+  const { returnExceptions = false } = options;
+  if (typeof returnExceptions !== "boolean") {
+    throw new TypeError(`gather: the option returnExceptions must be a boolean, got ${describe(returnExceptions)}`);
+  }
+  return returnExceptions;
+}
+
+/**
+ * @internal Checks that `aw` is something `yield*` can await and `ensureFuture` can wrap: a Future,
+ * a coroutine, or another non-thenable iterable other than an array or Set. Callers test
+ * `instanceof Future` and `isCoroutine` first, so the common cases cost nothing more.
+ * @throws TypeError that says what to write instead: `gather(...list)` for an array or Set,
+ *   `fromPromise` for a Promise, `main()` for a generator function (`checkCoroutine`'s messages).
+ */
+export function checkAwaitable(aw: unknown, where: string, index?: number): void {
+  if (aw instanceof Future || isCoroutine(aw)) return;
+  const at = index === undefined ? where : `${where}: argument ${index}`;
+  if (Array.isArray(aw) || aw instanceof Set) {
+    const what = Array.isArray(aw) ? "an array" : "a Set";
+    throw new TypeError(
+      where === "gather"
+        ? `${at} is ${what}, not an awaitable: gather takes the awaitables as separate arguments, write gather(...list)`
+        : `${at}: an awaitable was expected, got ${what}; to await several together, pass gather(...list)`,
+    );
+  }
+  if (typeof aw === "object" && aw !== null && typeof (aw as { then?: unknown }).then !== "function" &&
+      typeof (aw as Partial<Iterable<unknown>>)[Symbol.iterator] === "function") {
+    return; // some other awaitable (ensureFuture wraps it in a task)
+  }
+  if (where === "gather" && isOptions(aw)) {
+    throw new TypeError(`${at} is a plain object, not an awaitable: the options object of gather goes last`);
+  }
+  checkCoroutine(aw, at);
 }
 
 // Keep the hidden class alive and general (internal/shapes.ts).

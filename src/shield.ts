@@ -2,6 +2,7 @@
 import { Future } from "./futures.js";
 import { ensureFuture } from "./tasks.js";
 import type { Awaitable } from "./coroutines.js";
+import { checkAwaitable } from "./gather.js";
 
 /**
  * Returns a Future that mirrors `aw` (a coroutine is wrapped in a task) but whose cancellation does
@@ -9,12 +10,15 @@ import type { Awaitable } from "./coroutines.js";
  * that task while `x` runs on. The other direction still holds: if `x` itself is cancelled, the
  * shield is cancelled too. Keep a reference to `x` if you want its result later.
  *
+ * @throws TypeError if `aw` is not awaitable: a Promise (wrap it with `fromPromise`), a generator
+ *   function not called, an array (shield `gather(...list)`).
  * @example
  * const save = createTask(saveToDisk(doc));
  * try { yield* shield(save); } catch (e) { if (e instanceof CancelledError) { // save goes on
  * } throw e; }
  */
 export function shield<T>(aw: Future<T> | Awaitable<T>): Future<T> {
+  checkAwaitable(aw, "shield");
   const inner = ensureFuture(aw);
   if (inner.done()) return inner;
   const outer = inner._loop.createFuture<T>();

@@ -5,7 +5,8 @@ import { ensureFuture } from "./tasks.js";
 import { timeout } from "./timeouts.js";
 import { checkDelay } from "./base-events.js";
 import { getEventLoop, getRunningLoop } from "./internal/running.js";
-import { isCoroutine, type Awaitable, type Coroutine } from "./coroutines.js";
+import { describe, isCoroutine, type Awaitable, type Coroutine } from "./coroutines.js";
+import { checkAwaitable } from "./gather.js";
 
 /** `wait` returns when any awaitable is done. */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
@@ -30,8 +31,12 @@ export interface WaitOptions {
  * Never raises their errors and never cancels them; on `timeout` it simply returns what is done.
  * If the waiting task is cancelled, `CancelledError` is raised here and `fs` are left running.
  *
- * @throws TypeError for a coroutine among `fs` (wrap it with `createTask`), or a single future;
- *   ValueError for an empty collection or an unknown `returnWhen`.
+ * @throws TypeError if `fs` is not an array or Set (null, a single future or coroutine…), for an
+ *   element that is not a Future or Task (a coroutine: wrap it with `createTask`; a Promise: with
+ *   `fromPromise`), for `options` that is not a plain object (a bare number: write
+ *   `{ timeout: 1000 }`) or has another key than `timeout` and `returnWhen`, and for a timeout that
+ *   is not a number or null; ValueError for an empty collection, a NaN timeout or an unknown
+ *   `returnWhen`.
  * @example
  * const [done, pending] = yield* wait([t1, t2], { returnWhen: FIRST_COMPLETED });
  */
@@ -39,9 +44,11 @@ export function* wait<T>(
   fs: Iterable<Future<T>>,
   options: WaitOptions = {},
 ): Coroutine<[Set<Future<T>>, Set<Future<T>>]> {
+  checkOptions(options, "wait", WAIT_KEYS);
   if (fs instanceof Future || isCoroutine(fs)) {
     throw new TypeError(`wait: expects an array or Set of futures, not ${fs instanceof Future ? "a Future" : "a coroutine"}`);
   }
+  checkCollection(fs, "wait", "futures");
   const { timeout: ms = null, returnWhen = ALL_COMPLETED } = options;
   const set = new Set(fs);
   if (set.size === 0) throw new ValueError("Set of Tasks/Futures is empty.");
@@ -50,7 +57,10 @@ export function* wait<T>(
   }
   for (const f of set) {
     if (isCoroutine(f)) throw new TypeError("wait: passing coroutines is forbidden, use tasks explicitly (createTask)");
-    if (!(f instanceof Future)) throw new TypeError(`wait: expects futures or tasks, got ${String(f)}`);
+    if (!(f instanceof Future)) {
+      const hint = typeof (f as { then?: unknown } | null)?.then === "function" ? "; wrap a Promise with fromPromise(promise)" : "";
+      throw new TypeError(`wait: expects futures or tasks, got ${describe(f)}${hint}`);
+    }
   }
   if (ms !== null) checkDelay(ms, "wait: timeout");
   const loop = getRunningLoop();
@@ -84,11 +94,14 @@ export function* wait<T>(
  * task is cancelled, `aw` is cancelled too. If `aw` suppresses the cancellation and returns a value
  * instead, that value is returned. To keep `aw` running on expiry, pass `shield(aw)`.
  *
- * @throws TimeoutError on expiry; whatever `aw` throws.
+ * @throws TimeoutError on expiry; whatever `aw` throws; TypeError if `aw` is not awaitable (a
+ *   Promise: wrap it with `fromPromise`; a generator function: call it; an array: pass
+ *   `gather(...list)`) or `ms` is not a number or null; ValueError for a NaN `ms`.
  * @example
  * const results = yield* waitFor(gather(t1, t2, t3), 4000);
  */
 export function* waitFor<T>(aw: Future<T> | Awaitable<T>, ms: number | null): Coroutine<T> {
+  checkAwaitable(aw, "waitFor");
   if (ms !== null) checkDelay(ms, "waitFor: timeout");
   if (ms !== null && ms <= 0) {
     const fut = ensureFuture(aw);
@@ -124,7 +137,11 @@ function* cancelAndWait(fut: Future<any>): Coroutine<void> {
  * n-th returns the result (or throws the error) of the n-th awaitable to finish.
  * Input order is kept for equal completion, where CPython's set order is arbitrary.
  *
- * @throws TimeoutError from the pending coroutines once `timeout` ms have passed.
+ * @throws TimeoutError from the pending coroutines once `timeout` ms have passed. At once:
+ *   TypeError if `aws` is not an array or Set (null, a single awaitable…) or holds something not
+ *   awaitable (a Promise: wrap it with `fromPromise`), if `options` is not a plain object (a bare
+ *   number: write `{ timeout: 1000 }`) or has another key than `timeout`, or for a timeout that is
+ *   not a number or null; ValueError for a NaN timeout. Nothing is scheduled when it throws.
  * @example
  * for (const next of asCompleted([fetch(3), fetch(1), fetch(2)])) {
  *   console.log(yield* next);   // 1, 2, 3: in the order they finish
@@ -134,14 +151,18 @@ export function asCompleted<T>(
   aws: Iterable<Future<T> | Awaitable<T>>,
   options: { timeout?: number | null } = {},
 ): IterableIterator<Coroutine<T>> {
+  checkOptions(options, "asCompleted", AS_COMPLETED_KEYS);
   if (aws instanceof Future || isCoroutine(aws)) {
     throw new TypeError("asCompleted: expects an array or Set of awaitables, not a single awaitable");
   }
+  checkCollection(aws, "asCompleted", "awaitables");
   const { timeout: ms = null } = options;
   if (ms !== null) checkDelay(ms, "asCompleted: timeout");
   const loop = getEventLoop();
+  const unique = new Set(aws);
+  for (const aw of unique) checkAwaitable(aw, "asCompleted"); // all before wrapping any in a task
   const todo = new Set<Future<T>>();
-  for (const aw of new Set(aws)) todo.add(ensureFuture(aw, loop));
+  for (const aw of unique) todo.add(ensureFuture(aw, loop));
   const done: (Future<T> | null)[] = [];
   let waiters: Future<undefined>[] = [];
   let left = todo.size;
@@ -189,4 +210,30 @@ export function asCompleted<T>(
       return { done: false, value: waitForOne() };
     },
   };
+}
+
+const WAIT_KEYS: readonly string[] = ["timeout", "returnWhen"];
+const AS_COMPLETED_KEYS: readonly string[] = ["timeout"];
+
+/** The options must be a plain object with only `keys`: a positional timeout or a typo fails loudly. */
+function checkOptions(options: unknown, where: string, keys: readonly string[]): void {
+  const proto = typeof options === "object" && options !== null ? Object.getPrototypeOf(options) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    const timeout = typeof options === "number" ? options : 1000;
+    throw new TypeError(
+      `${where}: the options must be an object such as { timeout: ${timeout} } (the timeout is not positional), got ${describe(options)}`,
+    );
+  }
+  for (const key in options as object) {
+    if (!keys.includes(key)) {
+      throw new TypeError(`${where}: unknown option ${JSON.stringify(key)}; the options are ${keys.join(", ")}`);
+    }
+  }
+}
+
+/** `fs` must be an iterable object (an array or a Set), not null, a string or a number. */
+function checkCollection(fs: unknown, where: string, what: string): void {
+  if (typeof fs !== "object" || fs === null || typeof (fs as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function") {
+    throw new TypeError(`${where}: expects an array or Set of ${what}, got ${describe(fs)}`);
+  }
 }

@@ -8,6 +8,7 @@ import {
   sleep,
   gather,
   createTask,
+  allTasks,
   getRunningLoop,
   newEventLoop,
   setEventLoop,
@@ -344,4 +345,69 @@ test("outside a running loop, gather binds to the current loop and runUntilCompl
     loop.close();
     setEventLoop(null);
   }
+});
+
+// ---- bad input: each of these used to be silent or to fail with a misleading V8 message ----
+
+/** `assert.throws` validator: an instance of `cls` whose message matches `re`. */
+const errorLike = (cls: abstract new (...a: never[]) => Error, re: RegExp) => (e: unknown): true => {
+  assert.ok(e instanceof cls, `expected a ${cls.name}, got ${String(e)}`);
+  assert.match(e.message, re);
+  return true;
+};
+
+test("an array or a Set passed to gather is a TypeError that says gather(...list); no child is started", async () => {
+  await vrun(function* () {
+    const before = allTasks().size;
+    const cs = [later(1, "a"), later(2, "b")];
+    assert.throws(() => gather(cs as never),
+      errorLike(TypeError, /^gather: argument 0 is an array, not an awaitable: .*write gather\(\.\.\.list\)$/));
+    assert.throws(() => gather(cs[0]!, new Set(cs) as never),
+      errorLike(TypeError, /^gather: argument 1 is a Set, not an awaitable: .*write gather\(\.\.\.list\)$/));
+    assert.equal(allTasks().size, before);
+    assert.deepEqual(yield* gather(...cs), ["a", "b"]);
+  });
+});
+
+test("a misspelled or mistyped option is a TypeError naming the key; no child is started", async () => {
+  await vrun(function* () {
+    const before = allTasks().size;
+    const c = fail(1, new Error("child failed"));
+    assert.throws(() => gather(c, { returnExeptions: true } as never),
+      errorLike(TypeError, /^gather: unknown option "returnExeptions" in the options object \(the last argument\); the only option is returnExceptions$/));
+    assert.throws(() => gather(c, { returnExceptions: "yes" } as never),
+      errorLike(TypeError, /^gather: the option returnExceptions must be a boolean, got a string \(yes\)$/));
+    assert.equal(allTasks().size, before);
+    const [r] = yield* gather(c, { returnExceptions: true, ...{} });
+    assert.match((r as Error).message, /child failed/);
+  });
+});
+
+test("a Promise, a generator function or the options object out of place name the argument and what to write", async () => {
+  await vrun(function* () {
+    const before = allTasks().size;
+    const c = later(1, "a");
+    assert.throws(() => gather(c, Promise.resolve(1) as never),
+      errorLike(TypeError, /^gather: argument 1: a coroutine was expected, got a Promise or thenable: a Promise is not a coroutine; wrap it with fromPromise/));
+    assert.throws(() => gather(later as never),
+      errorLike(TypeError, /^gather: argument 0: a coroutine was expected, got a function \(later\): call the generator function/));
+    assert.throws(() => gather({ returnExceptions: true } as never, c),
+      errorLike(TypeError, /^gather: argument 0 is a plain object, not an awaitable: the options object of gather goes last$/));
+    assert.throws(() => gather(c, null as never), errorLike(TypeError, /^gather: argument 1: a coroutine was expected, got null$/));
+    assert.equal(allTasks().size, before); // `c` was not wrapped in a task before the bad argument was seen
+    assert.deepEqual(yield* gather(c), ["a"]);
+  });
+});
+
+test("a plain object that is an awaitable (has [Symbol.iterator]) is awaited, not taken as the options", async () => {
+  let r: unknown;
+  await vrun(function* () {
+    const custom = {
+      *[Symbol.iterator](): Coroutine<string> {
+        return yield* later(2, "custom");
+      },
+    };
+    r = yield* gather(later(1, 1), custom);
+  });
+  assert.deepEqual(r, [1, "custom"]);
 });

@@ -137,3 +137,22 @@ test("inner fails after its shield was cancelled: nobody retrieves the error, so
   assert.equal(reports.length, 1, reports.join(" | "));
   assert.match(reports[0]!, /exception was never retrieved/);
 });
+
+test("shield of a Promise, a generator function, null or an array is a TypeError that says what to write", async () => {
+  const errorLike = (re: RegExp) => (e: unknown): true => {
+    assert.ok(e instanceof TypeError, `expected a TypeError, got ${String(e)}`);
+    assert.match(e.message, re);
+    return true;
+  };
+  await vrun(function* () {
+    const genFn = function* (): Coroutine<number> {
+      return 1;
+    };
+    assert.throws(() => shield(Promise.resolve(1) as never),
+      errorLike(/^shield: a coroutine was expected, got a Promise or thenable: a Promise is not a coroutine; wrap it with fromPromise/));
+    assert.throws(() => shield(genFn as never), errorLike(/^shield: a coroutine was expected, got a function \(genFn\): call the generator function/));
+    assert.throws(() => shield(null as never), errorLike(/^shield: a coroutine was expected, got null$/));
+    assert.throws(() => shield([later(1, 1)] as never), errorLike(/^shield: an awaitable was expected, got an array; to await several together, pass gather\(\.\.\.list\)$/));
+    yield* sleep(0);
+  });
+});

@@ -5,7 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   wait,
+  waitFor,
   asCompleted,
+  allTasks,
   createTask,
   getRunningLoop,
   TimeoutError,
@@ -288,4 +290,117 @@ test("asCompleted: empty input yields nothing; a duplicate coroutine counts once
     ev = [empty, n];
   });
   assert.deepEqual(ev, [0, 1]);
+});
+
+// ---- bad input: every mistake below used to be silent or to fail with V8's "is not iterable" ----
+
+/** The error `body` throws when awaited (`undefined` if none). */
+function* thrownBy(body: () => Coroutine<unknown>): Coroutine<unknown> {
+  try {
+    yield* body();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+/** Asserts that `e` is an instance of `cls` whose message matches `re`. */
+function assertError(e: unknown, cls: abstract new (...a: never[]) => Error, re: RegExp): void {
+  assert.ok(e instanceof cls, `expected a ${cls.name}, got ${String(e)}`);
+  assert.match(e.message, re);
+}
+
+/** `assert.throws` validator: an instance of `cls` whose message matches `re`. */
+const errorLike = (cls: abstract new (...a: never[]) => Error, re: RegExp) => (e: unknown): true => {
+  assertError(e, cls, re);
+  return true;
+};
+
+test("wait: a number as options (Python's positional timeout) is a TypeError saying { timeout: … }, before any waiting", async () => {
+  let ev: unknown[] = [];
+  await vrun(function* () {
+    const t = createTask(later(1e6, "slow"));
+    const e = yield* thrownBy(() => wait([t], 1000 as never));
+    assertError(e, TypeError, /^wait: the options must be an object such as \{ timeout: 1000 \}.*got a number \(1000\)/);
+    ev = [now(), t.done()];
+    t.cancel();
+  });
+  assert.deepEqual(ev, [0, false]);
+});
+
+test("wait: options that are null or not a plain object, an unknown key, a bad timeout are errors", async () => {
+  await vrun(function* () {
+    const t = createTask(later(1, 1));
+    assertError(yield* thrownBy(() => wait([t], null as never)), TypeError, /^wait: the options must be an object.*got null/);
+    assertError(yield* thrownBy(() => wait([t], new Map() as never)), TypeError, /^wait: the options must be an object.*got an object of class Map/);
+    assertError(yield* thrownBy(() => wait([t], { timout: 5 } as never)), TypeError, /^wait: unknown option "timout"; the options are timeout, returnWhen/);
+    assertError(yield* thrownBy(() => wait([t], { timeout: "5" as never })), TypeError, /^wait: timeout must be a number of milliseconds, got string/);
+    assertError(yield* thrownBy(() => wait([t], { timeout: NaN })), ValueError, /^wait: timeout must not be NaN/);
+    assertError(yield* thrownBy(() => wait([t], { returnWhen: "first" as never })), ValueError, /^Invalid returnWhen value: first/);
+    // explicit undefined and null mean "no limit"
+    const [done] = yield* wait([t], { timeout: undefined, returnWhen: undefined });
+    const [done2] = yield* wait([t], { timeout: null });
+    assert.deepEqual([done.size, done2.size, now()], [1, 1, 1]);
+  });
+});
+
+// CPython 3.13 answers wait(None) with ValueError('Set of Tasks/Futures is empty.'), an accident of
+// its `if not fs` test; null is not an empty collection, so it is a TypeError here, as for
+// asCompleted(null) (a TypeError in CPython too). A non-iterable is a TypeError in both.
+test("wait: null, a number or a string instead of the collection are TypeErrors; a Promise element names fromPromise", async () => {
+  await vrun(function* () {
+    assertError(yield* thrownBy(() => wait(null as never)), TypeError, /^wait: expects an array or Set of futures, got null$/);
+    assertError(yield* thrownBy(() => wait(undefined as never)), TypeError, /^wait: expects an array or Set of futures, got undefined$/);
+    assertError(yield* thrownBy(() => wait(5 as never)), TypeError, /^wait: expects an array or Set of futures, got a number \(5\)$/);
+    assertError(yield* thrownBy(() => wait("ab" as never)), TypeError, /^wait: expects an array or Set of futures, got a string \(ab\)$/);
+    assertError(yield* thrownBy(() => wait([Promise.resolve(1)] as never)), TypeError, /^wait: expects futures or tasks, got a Promise or thenable; wrap a Promise with fromPromise/);
+    assertError(yield* thrownBy(() => wait([null] as never)), TypeError, /^wait: expects futures or tasks, got null$/);
+  });
+});
+
+test("asCompleted: a number as options, an unknown key or a bad timeout throw at once and schedule nothing", async () => {
+  await vrun(function* () {
+    const before = allTasks().size;
+    const c = later(1e6, "slow");
+    assert.throws(() => asCompleted([c], 1000 as never),
+      errorLike(TypeError, /^asCompleted: the options must be an object such as \{ timeout: 1000 \}.*got a number \(1000\)/));
+    assert.throws(() => asCompleted([c], { timout: 5 } as never), errorLike(TypeError, /^asCompleted: unknown option "timout"; the options are timeout$/));
+    assert.throws(() => asCompleted([c], { timeout: NaN }), errorLike(ValueError, /^asCompleted: timeout must not be NaN/));
+    assert.throws(() => asCompleted([c], { returnWhen: FIRST_COMPLETED } as never), errorLike(TypeError, /unknown option "returnWhen"/));
+    assert.equal(allTasks().size, before);
+  });
+});
+
+test("asCompleted: null or a number instead of the collection, a Promise or a generator function among it are TypeErrors; no task is created", async () => {
+  await vrun(function* () {
+    const before = allTasks().size;
+    assert.throws(() => asCompleted(null as never), errorLike(TypeError, /^asCompleted: expects an array or Set of awaitables, got null$/));
+    assert.throws(() => asCompleted(5 as never), errorLike(TypeError, /^asCompleted: expects an array or Set of awaitables, got a number \(5\)$/));
+    const c = later(1, "ok");
+    // the coroutine before the bad element is not wrapped in a task (it would run unawaited)
+    assert.throws(() => asCompleted([c, Promise.resolve(1)] as never),
+      errorLike(TypeError, /^asCompleted: a coroutine was expected, got a Promise or thenable: .*fromPromise/));
+    assert.throws(() => asCompleted([c, later] as never),
+      errorLike(TypeError, /^asCompleted: a coroutine was expected, got a function \(later\): call the generator function/));
+    assert.equal(allTasks().size, before);
+  });
+});
+
+test("waitFor: a Promise, a generator function, null, an array are TypeErrors that say what to write", async () => {
+  await vrun(function* () {
+    const genFn = function* (): Coroutine<number> {
+      return 1;
+    };
+    for (const ms of [10, 0, null]) {
+      assertError(yield* thrownBy(() => waitFor(Promise.resolve(1) as never, ms)), TypeError,
+        /^waitFor: a coroutine was expected, got a Promise or thenable: a Promise is not a coroutine; wrap it with fromPromise/);
+      assertError(yield* thrownBy(() => waitFor(genFn as never, ms)), TypeError,
+        /^waitFor: a coroutine was expected, got a function \(genFn\): call the generator function/);
+      assertError(yield* thrownBy(() => waitFor(null as never, ms)), TypeError, /^waitFor: a coroutine was expected, got null$/);
+      assertError(yield* thrownBy(() => waitFor([later(1, 1)] as never, ms)), TypeError,
+        /^waitFor: an awaitable was expected, got an array; to await several together, pass gather\(\.\.\.list\)/);
+    }
+    assertError(yield* thrownBy(() => waitFor(later(1, 1), { timeout: 5 } as never)), TypeError, /^waitFor: timeout must be a number of milliseconds, got object/);
+    assert.equal(now(), 0);
+  });
 });
