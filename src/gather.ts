@@ -1,9 +1,9 @@
 /** `gather`: run awaitables concurrently and collect their results in order (asyncio.gather). */
 import { CancelledError } from "./exceptions.js";
 import { Future, newCancelledError } from "./futures.js";
-import { ensureFuture } from "./tasks.js";
+import { checkAwaitable, ensureFuture } from "./tasks.js";
 import { getEventLoop } from "./internal/running.js";
-import { checkCoroutine, describe, isCoroutine, type Awaitable, type Suspension } from "./coroutines.js";
+import { describe, isCoroutine, type Awaitable, type Suspension } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
 import type { TaggedCallback } from "./graph.js";
 import { anchorOnLoop } from "./internal/shapes.js";
@@ -81,7 +81,9 @@ export function gather(...args: unknown[]): Future<unknown[]> {
   // Check every argument before wrapping any: a bad one must not leave the others running unawaited.
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (!(arg instanceof Future) && !isCoroutine(arg)) checkAwaitable(arg, "gather", i);
+    if (arg instanceof Future || isCoroutine(arg)) continue;
+    if (isOptions(arg)) throw new TypeError(`gather: argument ${i} is a plain object, not an awaitable: the options object of gather goes last`);
+    checkAwaitable(arg, "gather", i);
   }
   if (args.length === 0) {
     const outer = getEventLoop().createFuture<unknown[]>();
@@ -164,34 +166,6 @@ function readOptions(options: GatherOptions): boolean {
     throw new TypeError(`gather: the option returnExceptions must be a boolean, got ${describe(returnExceptions)}`);
   }
   return returnExceptions;
-}
-
-/**
- * @internal Checks that `aw` is something `yield*` can await and `ensureFuture` can wrap: a Future,
- * a coroutine, or another non-thenable iterable other than an array or Set. Callers test
- * `instanceof Future` and `isCoroutine` first, so the common cases cost nothing more.
- * @throws TypeError that says what to write instead: `gather(...list)` for an array or Set,
- *   `fromPromise` for a Promise, `main()` for a generator function (`checkCoroutine`'s messages).
- */
-export function checkAwaitable(aw: unknown, where: string, index?: number): void {
-  if (aw instanceof Future || isCoroutine(aw)) return;
-  const at = index === undefined ? where : `${where}: argument ${index}`;
-  if (Array.isArray(aw) || aw instanceof Set) {
-    const what = Array.isArray(aw) ? "an array" : "a Set";
-    throw new TypeError(
-      where === "gather"
-        ? `${at} is ${what}, not an awaitable: gather takes the awaitables as separate arguments, write gather(...list)`
-        : `${at}: an awaitable was expected, got ${what}; to await several together, pass gather(...list)`,
-    );
-  }
-  if (typeof aw === "object" && aw !== null && typeof (aw as { then?: unknown }).then !== "function" &&
-      typeof (aw as Partial<Iterable<unknown>>)[Symbol.iterator] === "function") {
-    return; // some other awaitable (ensureFuture wraps it in a task)
-  }
-  if (where === "gather" && isOptions(aw)) {
-    throw new TypeError(`${at} is a plain object, not an awaitable: the options object of gather goes last`);
-  }
-  checkCoroutine(aw, at);
 }
 
 // Keep the hidden class alive and general (internal/shapes.ts).

@@ -1,8 +1,7 @@
 /** `shield`: protect an awaitable from the cancellation of its awaiter (asyncio.shield). */
 import { Future } from "./futures.js";
-import { ensureFuture } from "./tasks.js";
+import { checkAwaitable, ensureFuture } from "./tasks.js";
 import type { Awaitable } from "./coroutines.js";
-import { checkAwaitable } from "./gather.js";
 
 /**
  * Returns a Future that mirrors `aw` (a coroutine is wrapped in a task) but whose cancellation does

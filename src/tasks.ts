@@ -515,12 +515,33 @@ export function ensureFuture<T>(aw: Future<T> | Awaitable<T>, loop?: EventLoop):
   }
   const l = loop ?? getEventLoop();
   if (isCoroutine(aw)) return l.createTask(aw as Coroutine<T>);
-  if (aw !== null && typeof aw === "object" && typeof (aw as { then?: unknown }).then !== "function" &&
-      typeof (aw as Partial<Awaitable<T>>)[Symbol.iterator] === "function") {
-    return l.createTask(awaitIt(aw));
+  checkAwaitable(aw, "ensureFuture");
+  return l.createTask(awaitIt(aw));
+}
+
+/**
+ * @internal Checks that `aw` is something `yield*` can await and `ensureFuture` can wrap: a Future,
+ * a coroutine, or another non-thenable iterable other than an array or Set. Callers test
+ * `instanceof Future` and `isCoroutine` first, so the common cases cost nothing more.
+ * @throws TypeError that says what to write instead: `gather(...list)` for an array or Set,
+ *   `fromPromise` for a Promise, `main()` for a generator function (`checkCoroutine`'s messages).
+ */
+export function checkAwaitable(aw: unknown, where: string, index?: number): void {
+  if (aw instanceof Future || isCoroutine(aw)) return;
+  const at = index === undefined ? where : `${where}: argument ${index}`;
+  if (Array.isArray(aw) || aw instanceof Set) {
+    const what = Array.isArray(aw) ? "an array" : "a Set";
+    throw new TypeError(
+      where === "gather"
+        ? `${at} is ${what}, not an awaitable: gather takes the awaitables as separate arguments, write gather(...list)`
+        : `${at}: an awaitable was expected, got ${what}; to await several together, pass gather(...list)`,
+    );
   }
-  checkCoroutine(aw, "ensureFuture");
-  throw new Error("unreachable");
+  if (typeof aw === "object" && aw !== null && typeof (aw as { then?: unknown }).then !== "function" &&
+      typeof (aw as Partial<Iterable<unknown>>)[Symbol.iterator] === "function") {
+    return; // some other awaitable (ensureFuture wraps it in a task)
+  }
+  checkCoroutine(aw, at);
 }
 
 function* awaitIt<T>(aw: Awaitable<T>): Coroutine<T> {

@@ -1,12 +1,11 @@
 /** `wait`, `waitFor` and `asCompleted` (asyncio's tasks.py, the waiting half). */
 import { TimeoutError, ValueError, CancelledError } from "./exceptions.js";
 import { Future, setResultUnlessDone } from "./futures.js";
-import { ensureFuture } from "./tasks.js";
+import { checkAwaitable, ensureFuture } from "./tasks.js";
 import { timeout } from "./timeouts.js";
 import { checkDelay } from "./base-events.js";
 import { getEventLoop, getRunningLoop } from "./internal/running.js";
 import { describe, isCoroutine, type Awaitable, type Coroutine } from "./coroutines.js";
-import { checkAwaitable } from "./gather.js";
 
 /** `wait` returns when any awaitable is done. */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";

@@ -16,6 +16,7 @@ import {
   RuntimeError,
   ExceptionGroup,
   ValueError,
+  ensureFuture,
   timeout,
   type Coroutine,
 } from "../src/index.js";
@@ -856,4 +857,13 @@ test("bad input: cancel(msg) needs a string; ExceptionGroup needs an array (Type
   });
   assert.throws(() => new ExceptionGroup("m", null as never), (e: unknown) => e instanceof TypeError && /must be an array, got null/.test(e.message));
   assert.throws(() => new ExceptionGroup("m", []), (e: unknown) => e instanceof ValueError && /non-empty/.test(e.message));
+});
+
+test("ensureFuture of an array or a Set is a TypeError that points to gather(...list)", async () => {
+  await vrun(function* () {
+    for (const x of [[later(1, 1)], new Set([later(1, 1)])]) {
+      assert.throws(() => ensureFuture(x as never), (e: unknown) => e instanceof TypeError && /ensureFuture: an awaitable was expected, got (an array|a Set); .*gather\(\.\.\.list\)/.test(e.message));
+    }
+    assert.equal(allTasks().size, 1); // only the main task: nothing was wrapped
+  });
 });
