@@ -24,7 +24,15 @@ import { Future, FutureExtra } from "./futures.js";
 import { anchorTask, Task } from "./tasks.js";
 import { anchorOnLoop, anchorPending } from "./internal/shapes.js";
 import { HostDriver } from "./internal/host.js";
-import { callbackFailed, deadlock, formatContext, slowCallback } from "./internal/reports.js";
+import {
+  callbackFailed,
+  deadlock,
+  formatContext,
+  pruneFailures,
+  reportPendingAtClose,
+  reportUnretrievedAtClose,
+  slowCallback,
+} from "./internal/reports.js";
 import { ReadyQueue } from "./internal/ready-queue.js";
 import { TimerHeap } from "./internal/timer-heap.js";
 import { seededRandom } from "./internal/prng.js";
@@ -97,6 +105,14 @@ export class EventLoop {
   _taskHead: Task<any> | null = null;
   /** @internal Callbacks of the current iteration not run yet when the last batch ended. */
   _left = 0;
+  /**
+   * @internal The futures of this loop that failed, for `close()` to report those whose error
+   * was never retrieved: weak, so that a failed future is still collected (and then reported by
+   * futures.ts's FinalizationRegistry). Pruned when it doubles. Only failures pay for it.
+   */
+  _failures: WeakRef<Future<any>>[] | null = null;
+  /** @internal `_failures` is pruned when it reaches this length. */
+  _failuresPruneAt = 64;
   /** @internal Host callbacks (adopted promises, I/O) the loop is waiting for. */
   _hostPending = 0;
   /** @internal 0: nothing to do on a push; 1: idle in the host, wake on a push; 2: closed. */
@@ -145,7 +161,8 @@ export class EventLoop {
   }
 
   /**
-   * Schedules `cb(...args)` to run `delay` ms from now (a negative delay acts as 0).
+   * Schedules `cb(...args)` to run `delay` ms from now (a negative delay acts as 0; `Infinity`:
+   * never, as a timer at +Infinity never becomes due).
    * @throws TypeError for a non-number delay; ValueError for NaN; RuntimeError if the loop is closed.
    */
   callLater<A extends unknown[]>(delay: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
@@ -155,7 +172,7 @@ export class EventLoop {
 
   /**
    * Schedules `cb(...args)` to run at loop time `when` (ms). Timers with the same deadline run in
-   * the order they were scheduled.
+   * the order they were scheduled; a timer at `Infinity` never runs (and keeps no host timer armed).
    * @throws TypeError for a non-number time; ValueError for NaN; RuntimeError if the loop is closed.
    */
   callAt<A extends unknown[]>(when: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
@@ -240,6 +257,15 @@ export class EventLoop {
 
   /**
    * Closes the loop: pending callbacks and timers are dropped. Idempotent.
+   *
+   * What CPython reports when the garbage collector destroys such objects is reported here, once,
+   * through the exception handler (the loop is already closed when it is called), so that a short
+   * program does not lose it: first each future or task of this loop that failed and whose error
+   * was never retrieved ("… exception was never retrieved", in the order they failed; retrieving
+   * the error after `close()` is too late), then each task still pending ("Task was destroyed but
+   * it is pending! …", oldest first, with `task` in the context). A pending task's coroutine is not
+   * resumed again: its `finally` blocks do not run. `run()` and `Runner.close()` cancel the tasks
+   * left before closing, so there only the tasks created during that shutdown remain pending.
    * @throws RuntimeError if the loop is running.
    */
   close(): void {
@@ -251,6 +277,10 @@ export class EventLoop {
     this._left = 0;
     this._timers.clear();
     this._host.close();
+    const failures = this._failures;
+    this._failures = null;
+    if (failures !== null) reportUnretrievedAtClose(this, failures);
+    if (this._taskHead !== null) reportPendingAtClose(this, this._taskHead);
   }
 
   /** Sets the handler called with errors nobody else handles (`null`: the default handler). */
@@ -271,7 +301,10 @@ export class EventLoop {
     console.error(formatContext(context));
   }
 
-  /** Passes `context` to the exception handler (or the default one); never throws. */
+  /**
+   * Passes `context` to the exception handler (or the default one); never throws. If the handler
+   * throws, the default handler reports its error with the original `context` (as the `context` key).
+   */
   callExceptionHandler(context: ExceptionContext): void {
     const h = this._handler;
     try {
@@ -279,7 +312,8 @@ export class EventLoop {
       else h(this, context);
     } catch (e) {
       try {
-        this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception: e, context: context.message });
+        // As CPython: the handler's error, and the whole context it failed on (printed nested).
+        this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception: e, context });
       } catch {
         // The default handler only prints; nothing is left to report to.
       }
@@ -336,6 +370,21 @@ export class EventLoop {
     else if (this._taskHead === t) this._taskHead = n;
     if (n !== null) n._prevTask = p;
     t._prevTask = t._nextTask = null;
+  }
+
+  /**
+   * @internal Called by `Future._fail`: remembers a failed future of this loop, so that `close()`
+   * reports its error if nobody retrieved it by then. Calling it twice for one future is harmless.
+   */
+  _noteFailure(fut: Future<any>): void {
+    if (this._closed) return; // too late for close(): the FinalizationRegistry reports it
+    let list = this._failures;
+    if (list === null) list = this._failures = [];
+    else if (list.length >= this._failuresPruneAt) {
+      list = this._failures = pruneFailures(list);
+      this._failuresPruneAt = Math.max(64, list.length * 2);
+    }
+    list.push(new WeakRef(fut));
   }
 
   /** @internal A host callback (promise, I/O) is outstanding: the virtual clock waits for it. */
@@ -427,10 +476,14 @@ export class EventLoop {
     }
   }
 
-  /** Nothing is ready: jump (virtual) or wait (real) for the next timer. False when going idle. */
+  /**
+   * Nothing is ready: jump (virtual) or wait (real) for the next timer. False when going idle. A
+   * timer at +Infinity (`sleep(Infinity)`) never becomes due: with only such timers left, the loop
+   * idles as with none, so the virtual clock never reaches Infinity and no host timer is armed.
+   */
   private _advance(): boolean {
     const t = this._timers.peek();
-    if (t === undefined) {
+    if (t === undefined || t._when === Infinity) {
       this._wakeState = 1;
       if (this._virtual && this._hostPending === 0) this._host.callAfter(0, this._deadlockCheck);
       return false;
@@ -493,7 +546,8 @@ export class EventLoop {
    */
   private readonly _deadlockCheck = (): void => {
     if (this._wakeState !== 1 || !this._running || this._ready.size > 0 || this._hostPending > 0) return;
-    if (this._timers.peek() !== undefined) return;
+    const top = this._timers.peek();
+    if (top !== undefined && top._when !== Infinity) return;
     const waiting: string[] = [];
     for (let t = this._taskHead; t !== null; t = t._nextTask) waiting.push(t.toString());
     this.callExceptionHandler(deadlock(waiting));

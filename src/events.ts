@@ -2,10 +2,10 @@
  * Handles for callbacks scheduled on a loop (asyncio's events.py), and the running-loop functions.
  */
 import { EventLoop } from "./base-events.js";
-import { getEventLoop as currentOrNew } from "./internal/running.js";
+import { getEventLoop as currentOrNew, setCurrentLoop } from "./internal/running.js";
 import type { HeapTimer } from "./internal/timer-heap.js";
 
-export { getRunningLoop, setEventLoop } from "./internal/running.js";
+export { getRunningLoop } from "./internal/running.js";
 
 /**
  * The running loop if there is one, else the current loop (set by `setEventLoop`), creating and
@@ -13,6 +13,18 @@ export { getRunningLoop, setEventLoop } from "./internal/running.js";
  */
 export function getEventLoop(): EventLoop {
   return currentOrNew(makeLoop);
+}
+
+/**
+ * Sets the current loop returned by `getEventLoop()` outside a running loop (`null` clears it).
+ * @throws TypeError if `loop` is neither an EventLoop nor null.
+ */
+export function setEventLoop(loop: EventLoop | null): void {
+  if (loop !== null && !(loop instanceof EventLoop)) {
+    const got = typeof loop === "object" ? ((loop as object).constructor?.name ?? "object") : typeof loop;
+    throw new TypeError(`setEventLoop: loop must be an EventLoop or null, got ${got}`);
+  }
+  setCurrentLoop(loop);
 }
 
 // Named here (not only registered by base-events.ts) so that a bundler honouring

@@ -149,7 +149,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /**
    * Fails the future with `error` and schedules its done callbacks. An error nobody retrieves
    * (by `result()`, `exception()`, `yield*` or `await`) is reported to the loop's exception
-   * handler when the future is garbage-collected.
+   * handler when the future is garbage-collected or, at the latest, when its loop closes.
    * @throws InvalidStateError if the future is already done.
    */
   setException(error: unknown): void {
@@ -281,6 +281,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (error instanceof Error) void error.stack;
     const u = (this._extras().unretrieved = new Unretrieved(this._loop, this.toString(), error, this._sourceTraceback()));
     reportUnretrieved.register(this, u, this);
+    // The loop reports it at close if it is still unretrieved then (a short program may end before
+    // any GC): each error is reported once, by whichever comes first.
+    this._loop._noteFailure(this);
     this._scheduleCallbacks();
   }
 

@@ -46,13 +46,18 @@ export class Runner {
 
   /**
    * Runs `main` to completion in a task on the runner's loop and returns its result.
-   * @throws (at once) TypeError if `main` is not a coroutine; RuntimeError inside a running loop
-   *   or after `close()`. The Promise rejects with `main`'s error.
+   * @throws (at once, having started nothing) TypeError if `main` is not a coroutine; RuntimeError
+   *   inside a running loop, while the runner's loop runs (another `run()` in progress), or after
+   *   `close()`. The Promise rejects with `main`'s error.
    */
   run<T>(main: Main<T>): Promise<T> {
     if (runningLoopOrNull() !== null) throw new RuntimeError("Runner.run() cannot be called from a running event loop");
     const coro = toCoroutine(main, "Runner.run()");
     const loop = this.getLoop();
+    // Checked before the task exists: a task created and then refused would still run.
+    if (loop.isRunning()) {
+      throw new RuntimeError("Runner.run() cannot be called while the runner's loop is running (another run() is in progress)");
+    }
     return loop.runUntilComplete(loop.createTask(coro));
   }
 
@@ -68,7 +73,12 @@ export class Runner {
     return this._loop;
   }
 
-  /** Cancels the tasks left, waits for them, and closes the loop. Does nothing before the first run or after a close. */
+  /**
+   * Cancels the tasks left, waits for them, and closes the loop. Does nothing before the first run
+   * or after a close. As CPython's, it cancels once: a task created while the others are cancelled
+   * (by a `finally` block, say) is left pending, and `close()` reports it ("Task was destroyed but
+   * it is pending!").
+   */
   async close(): Promise<void> {
     if (this._state !== "initialized") return;
     const loop = this._loop!;
@@ -97,7 +107,9 @@ async function cancelAllTasks(loop: EventLoop): Promise<void> {
 
 /**
  * Runs `main` on a new loop until it completes, then cancels the tasks left, waits for them, closes
- * the loop and resolves with `main`'s result (asyncio.run).
+ * the loop and resolves with `main`'s result (asyncio.run). Closing reports, through the loop's
+ * exception handler, each task still pending (created during that shutdown: the tasks left are
+ * cancelled once, as in CPython) and each failed task whose error nobody retrieved.
  *
  * @throws (at once) TypeError if `main` is not a coroutine object or a function returning one;
  *   RuntimeError when called inside a running loop. The Promise rejects with `main`'s error.

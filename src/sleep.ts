@@ -15,8 +15,10 @@ import { anchorShape } from "./internal/shapes.js";
  * `sleep(0)` (or a negative delay) yields once: every task that is ready runs before this one
  * resumes. Like CPython's, the returned coroutine is lazy: the timer starts when it is awaited.
  * Cancelling the sleeping task cancels the timer; the `CancelledError` surfaces here.
+ * `sleep(Infinity)` sleeps until the task is cancelled.
  *
- * @throws TypeError if `ms` is not a number; ValueError if it is NaN (checked when called).
+ * @throws TypeError if `ms` is not a number; ValueError if it is NaN (checked when called);
+ *   RuntimeError if the same sleep is awaited again after it finished.
  * @example
  * function* tick() {
  *   for (;;) { console.log("tick"); yield* sleep(1000); }

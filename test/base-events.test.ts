@@ -12,11 +12,15 @@ import {
   gather,
   createTask,
   getRunningLoop,
+  getEventLoop,
+  setEventLoop,
+  waitFor,
+  fromPromise,
   RuntimeError,
   ValueError,
   type Coroutine,
 } from "../src/index.js";
-import { vrun, KeyError, fail, captureConsole } from "./helpers.js";
+import { vrun, now, errName, later, realDelay, KeyError, fail, captureConsole } from "./helpers.js";
 
 const vloop = (): EventLoop => new EventLoop({ clock: "virtual" });
 
@@ -358,6 +362,44 @@ describe("the exception handler", () => {
     loop.close();
   });
 
+  test("a handler that throws: the default handler prints its error and the whole original context", async () => {
+    // CPython: "Unhandled error in exception handler", `context: {…}` and both tracebacks.
+    const loop = vloop();
+    loop.setExceptionHandler(() => {
+      throw new RuntimeError("handler broke");
+    });
+    const original = new ValueError("ORIGINAL callback error");
+    const out = await captureConsole(() =>
+      loop.callExceptionHandler({ message: "Exception in callback cb()", exception: original, extra: "x1" }),
+    );
+    assert.match(
+      out,
+      /^Unhandled error in exception handler\ncontext: Exception in callback cb\(\)\n  extra: x1\n  ValueError: ORIGINAL callback error\n      at /,
+    );
+    assert.match(out, /\nRuntimeError: handler broke\n    at /);
+    loop.close();
+  });
+
+  test("a callback's error reaches the default handler even when the handler set throws", async () => {
+    const loop = vloop();
+    loop.setExceptionHandler(() => {
+      throw new RuntimeError("handler broke");
+    });
+    const out = await captureConsole(() =>
+      loop.runUntilComplete(
+        (function* () {
+          loop.callSoon(function failing() {
+            throw new ValueError("ORIGINAL callback error");
+          });
+          yield* sleep(1);
+        })(),
+      ),
+    );
+    assert.match(out, /context: Exception in callback <Handle failing\(\)>\n  handle: <Handle failing\(\)>\n  ValueError: ORIGINAL callback error\n      at failing /);
+    assert.match(out, /RuntimeError: handler broke/);
+    loop.close();
+  });
+
   test("setExceptionHandler(null) restores the default, which logs the message", async () => {
     const loop = vloop();
     loop.setExceptionHandler(() => {});
@@ -442,7 +484,108 @@ describe("seed", () => {
   });
 });
 
+describe("setEventLoop", () => {
+  test("a value that is neither an EventLoop nor null is a TypeError at once; the current loop is kept", () => {
+    // CPython: TypeError("loop must be an instance of AbstractEventLoop or None, not 'int'").
+    const loop = new EventLoop();
+    setEventLoop(loop);
+    try {
+      for (const [bad, got] of [
+        [5, "number"],
+        ["loop", "string"],
+        [{ isClosed: () => false }, "Object"],
+        [undefined, "undefined"],
+        [new Map(), "Map"],
+      ] as const) {
+        assert.throws(
+          () => setEventLoop(bad as never),
+          (e) => e instanceof TypeError && e.message === `setEventLoop: loop must be an EventLoop or null, got ${got}`,
+        );
+        assert.equal(getEventLoop(), loop);
+      }
+    } finally {
+      setEventLoop(null);
+      loop.close();
+    }
+  });
+});
+
+describe("timers at Infinity", () => {
+  test("never become due: the virtual clock stays finite while only such timers are left; later timers keep their order", async () => {
+    // CPython: sleep(inf) sleeps forever, wait_for(sleep(inf), 0.05) times out.
+    const log: unknown[] = [];
+    await vrun(function* () {
+      const loop = getRunningLoop();
+      const forever = createTask(sleep(Infinity));
+      const h = loop.callLater(Infinity, () => log.push("callLater(Infinity) ran"));
+      const at = loop.callAt(Infinity, () => log.push("callAt(Infinity) ran"));
+      log.push(["when", h.when(), at.when()]);
+      // Only the timers at Infinity are left while the host works: the clock must not jump to them.
+      yield* fromPromise(realDelay(5));
+      log.push(["after the host callback", now()]);
+      try {
+        yield* waitFor(sleep(Infinity), 50);
+      } catch (e) {
+        log.push([errName(e), now()]);
+      }
+      yield* gather(later(1000, "a", log, "a"), later(10, "b", log, "b"));
+      log.push(["forever done", forever.done()]);
+      forever.cancel();
+      h.cancel();
+      at.cancel();
+    });
+    assert.deepEqual(log, [
+      ["when", Infinity, Infinity],
+      ["after the host callback", 0],
+      ["TimeoutError", 50],
+      ["b done", 60],
+      ["a done", 1050],
+      ["forever done", false],
+    ]);
+  });
+
+  test("a sum of delays that overflows to Infinity is a timer that never fires", async () => {
+    const log: unknown[] = [];
+    await vrun(function* () {
+      const loop = getRunningLoop();
+      loop.callLater(1e308, () => {
+        log.push(["first", now()]);
+        loop.callLater(1e308, () => log.push("second ran")); // due at 2e308 = Infinity
+      });
+      yield* sleep(1e308); // due with the first, after it
+      yield* fromPromise(realDelay(5)); // only the second is left meanwhile
+      log.push(["main", now()]);
+    });
+    assert.deepEqual(log, [
+      ["first", 1e308],
+      ["main", 1e308],
+    ]);
+  });
+});
+
 describe("deadlock on the virtual clock", () => {
+  test("sleep(Infinity) with nothing else to do is a deadlock: reported, the clock unmoved", async () => {
+    const loop = new EventLoop({ clock: "virtual" });
+    const reports: string[] = [];
+    loop.setExceptionHandler((_l, ctx) => reports.push(ctx.message));
+    let returned = false;
+    const done = loop.runUntilComplete(
+      (function* () {
+        yield* sleep(Infinity);
+        returned = true;
+      })(),
+    );
+    await realDelay(20);
+    assert.equal(reports.length, 1, reports.join("\n"));
+    assert.match(reports[0]!, /^Deadlock on the virtual clock/);
+    assert.match(reports[0]!, /wait_for=<Sleep pending ms=Infinity>/);
+    assert.equal(loop.time(), 0);
+    loop.stop();
+    await assert.rejects(done, (e) => e instanceof RuntimeError && /^Event loop stopped before Future completed\.$/.test(e.message));
+    assert.equal(returned, false);
+    loop.close();
+  });
+
   test("is reported with the waiting tasks after one host turn; the loop still wakes for outside code", async () => {
     const loop = new EventLoop({ clock: "virtual" });
     const reports: string[] = [];

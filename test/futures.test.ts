@@ -373,7 +373,9 @@ test("a task that is already done can be awaited by plain async code after run()
   let t: PromiseLike<number> | undefined;
   let failed: PromiseLike<number> | undefined;
   const err = new Error("late");
+  const reports: string[] = [];
   await vrun(function* () {
+    getRunningLoop().setExceptionHandler((_loop, ctx) => reports.push(ctx.message));
     const ok = createTask(later(1, 5));
     const bad = createTask(fail(0, err));
     yield* sleep(2);
@@ -382,6 +384,9 @@ test("a task that is already done can be awaited by plain async code after run()
   });
   assert.equal(await t, 5);
   await assert.rejects(Promise.resolve(failed), (e) => e === err);
+  // The loop closed with that error unretrieved, so close() reported it: retrieving it later is too late.
+  assert.equal(reports.length, 1);
+  assert.match(reports[0]!, /exception=Error\("late"\)> exception was never retrieved/);
 });
 
 test("a task nobody awaits never causes an unhandledRejection", async () => {

@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { EventLoop, fromPromise, run, sleep, type Coroutine } from "../src/index.js";
+import { EventLoop, createTask, fromPromise, run, sleep, type Coroutine } from "../src/index.js";
+import { realDelay } from "./helpers.js";
 
 const indexUrl = new URL("../src/index.js", import.meta.url).href;
 
@@ -97,4 +98,48 @@ test("an iteration longer than a batch is cut for the host and goes on first: CP
   assert.deepEqual(log.slice(600), Array.from({ length: 600 }, (_, i) => `second ${i}`));
   // The host ran while the iteration was still going on.
   assert.ok(firsts.some((l) => l.endsWith("host=true")), "the host never ran during the long iteration");
+});
+
+test("a timer beyond the host's limit arms the host timer for 2^31-1 ms; one at Infinity arms none (real clock)", async () => {
+  // Node fires a setTimeout longer than 2^31-1 ms after 1 ms, with a TimeoutOverflowWarning: a long
+  // sleep would wake the loop about a thousand times a second.
+  const armed: number[] = [];
+  const hostSetTimeout = globalThis.setTimeout;
+  const spy = (f: () => void, ms?: number): ReturnType<typeof setTimeout> => {
+    armed.push(ms ?? 0);
+    return hostSetTimeout(f, ms);
+  };
+  let warnings = 0;
+  const onWarning = (w: Error): void => {
+    if (w.name === "TimeoutOverflowWarning") warnings++;
+  };
+  process.on("warning", onWarning);
+  const log: unknown[] = [];
+  try {
+    await run(function* () {
+      const long = createTask(sleep(3e9));
+      const forever = createTask(sleep(Infinity));
+      yield* sleep(0); // both timers are armed
+      globalThis.setTimeout = spy as typeof setTimeout;
+      yield* fromPromise(realDelay(30, null)); // idle: the host timer is armed for the long sleep
+      log.push(["long sleep", armed.filter((ms) => ms !== 30)]);
+      armed.length = 0;
+      long.cancel();
+      yield* fromPromise(realDelay(30, null)); // idle with only the timer at Infinity
+      log.push(["sleep(Infinity)", armed.filter((ms) => ms !== 30)]);
+      globalThis.setTimeout = hostSetTimeout;
+      log.push(["done", long.cancelled(), forever.done()]);
+      forever.cancel();
+    });
+  } finally {
+    globalThis.setTimeout = hostSetTimeout;
+    process.off("warning", onWarning);
+  }
+  await realDelay(5); // a warning is emitted on the next tick
+  assert.deepEqual(log, [
+    ["long sleep", [2 ** 31 - 1]],
+    ["sleep(Infinity)", []],
+    ["done", true, false],
+  ]);
+  assert.equal(warnings, 0);
 });

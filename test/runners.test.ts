@@ -92,6 +92,26 @@ describe("run()", () => {
     assert.deepEqual(log, [["Runner.run", "RuntimeError"]]);
   });
 
+  test("inside a running loop: CPython's messages, and nothing runs", async () => {
+    const log: unknown[] = [];
+    await vrun(function* () {
+      function* inner(): Coroutine<void> {
+        log.push("inner ran");
+      }
+      assert.throws(
+        () => run(inner(), { clock: "virtual" }),
+        (e) => e instanceof RuntimeError && e.message === "run() cannot be called from a running event loop",
+      );
+      const r = new Runner({ clock: "virtual" });
+      assert.throws(
+        () => r.run(inner()),
+        (e) => e instanceof RuntimeError && e.message === "Runner.run() cannot be called from a running event loop",
+      );
+      yield* sleep(1);
+    });
+    assert.deepEqual(log, []);
+  });
+
   test("leftover tasks are cancelled and awaited (their cleanup may await); nothing is left behind", async () => {
     const log: unknown[][] = [];
     let loop!: EventLoop;
@@ -316,6 +336,48 @@ describe("Runner", () => {
     const r = new Runner({ clock: "virtual" });
     await assert.rejects(async () => r.run(42 as never), TypeError);
     await r.close();
+  });
+
+  test("run() while another run() of the runner is in progress: RuntimeError at once, nothing of it runs", async () => {
+    const log: string[] = [];
+    function* job(name: string): Coroutine<string> {
+      log.push(`${name} started`);
+      yield* sleep(5);
+      log.push(`${name} finished`);
+      return name;
+    }
+    const r = new Runner({ clock: "virtual" });
+    const first = r.run(job("first"));
+    assert.throws(
+      () => r.run(job("second")),
+      (e) =>
+        e instanceof RuntimeError &&
+        e.message === "Runner.run() cannot be called while the runner's loop is running (another run() is in progress)",
+    );
+    assert.equal(allTasks(r.getLoop()).size, 1);
+    assert.equal(await first, "first");
+    assert.equal(allTasks(r.getLoop()).size, 0);
+    await r.close();
+    assert.deepEqual(log, ["first started", "first finished"]);
+  });
+
+  test("loop.runUntilComplete while the loop runs: RuntimeError at once, its coroutine never starts", async () => {
+    const log: string[] = [];
+    function* job(name: string): Coroutine<string> {
+      log.push(`${name} started`);
+      yield* sleep(5);
+      return name;
+    }
+    const loop = new EventLoop({ clock: "virtual" });
+    const a = loop.runUntilComplete(job("A"));
+    assert.throws(
+      () => loop.runUntilComplete(job("B")),
+      (e) => e instanceof RuntimeError && e.message === "This event loop is already running",
+    );
+    assert.equal(await a, "A");
+    assert.equal(allTasks(loop).size, 0);
+    loop.close();
+    assert.deepEqual(log, ["A started"]);
   });
 
   test("getLoop() creates the loop lazily and keeps it", async () => {

@@ -11,6 +11,14 @@
  * finds no MessageChannel alive renews its hidden classes, and only the code that touches it is
  * thrown away.
  */
+
+/**
+ * The longest delay a host timer takes (2^31-1 ms, about 24.8 days): Node fires a longer one after
+ * 1 ms, with a TimeoutOverflowWarning, and browsers overflow too. A longer wait is armed for this
+ * long; the loop, woken early, finds its timer not due yet and arms the host timer again.
+ */
+export const MAX_HOST_DELAY = 2 ** 31 - 1;
+
 export class HostDriver {
   private _timer: ReturnType<typeof setTimeout> | undefined = undefined;
   private _channel: MessageChannel | null = null;
@@ -28,17 +36,20 @@ export class HostDriver {
     queueMicrotask(this._batch);
   }
 
-  /** Runs the batch after `ms` of real time (the host clamps and rounds as it likes). */
+  /**
+   * Runs the batch after `ms` of real time (finite; the host clamps and rounds as it likes), or after
+   * MAX_HOST_DELAY if `ms` is longer.
+   */
   after(ms: number): void {
-    this._timer = setTimeout(this._fire, ms);
+    this._timer = setTimeout(this._fire, Math.min(ms, MAX_HOST_DELAY));
   }
 
-  /** Calls `f` (not the batch) after `ms` of real time, on the host timer. */
+  /** Calls `f` (not the batch) after `ms` of real time (finite), at most MAX_HOST_DELAY, on the host timer. */
   callAfter(ms: number, f: () => void): void {
     this._timer = setTimeout(() => {
       this._timer = undefined;
       f();
-    }, ms);
+    }, Math.min(ms, MAX_HOST_DELAY));
   }
 
   clearTimer(): void {

@@ -4,15 +4,22 @@
  */
 import { Handle } from "../events.js";
 import { Task } from "../tasks.js";
-import type { ExceptionContext } from "../base-events.js";
+import type { EventLoop, ExceptionContext } from "../base-events.js";
+import type { Future } from "../futures.js";
 
-/** The default handler's text: the message, the other keys sorted, then the error with its stack. */
+/**
+ * The default handler's text: the message, the other keys sorted, then the error with its stack. A
+ * key holding a context itself (`context`, when an exception handler threw) is printed the same
+ * way, indented.
+ */
 export function formatContext(context: ExceptionContext): string {
   const lines = [context.message || "Unhandled exception in event loop"];
   for (const key of Object.keys(context).sort()) {
     if (key === "message" || key === "exception") continue;
     const v = context[key];
-    if (v !== undefined) lines.push(`${key}: ${String(v)}`);
+    if (v === undefined) continue;
+    if (isContext(v)) lines.push(`${key}: ${formatContext(v).replace(/\n/g, "\n  ")}`);
+    else lines.push(`${key}: ${String(v)}`);
   }
   const exc = context.exception;
   if (exc !== undefined) lines.push(exc instanceof Error && exc.stack ? exc.stack : String(exc));
@@ -54,4 +61,50 @@ export function deadlock(waiting: string[]): ExceptionContext {
       "(fromPromise, I/O) is outstanding, so nothing the loop knows of can wake " +
       (waiting.length === 0 ? "it" : `these tasks:\n${waiting.map((t) => `  ${t}`).join("\n")}`),
   };
+}
+
+function isContext(v: unknown): v is ExceptionContext {
+  if (typeof v !== "object" || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  return typeof (v as { message?: unknown }).message === "string";
+}
+
+/** Whether a future noted by `_noteFailure` still has an error nobody retrieved. */
+function unretrieved(ref: WeakRef<Future<any>>): boolean {
+  const f = ref.deref();
+  return f !== undefined && f._extra !== null && f._extra.unretrieved !== null;
+}
+
+/** The failures worth keeping: the collected ones and those whose error was retrieved are dropped. */
+export function pruneFailures(list: WeakRef<Future<any>>[]): WeakRef<Future<any>>[] {
+  return list.filter(unretrieved);
+}
+
+/**
+ * At close: reports each failed future whose error is still unretrieved, with futures.ts's own
+ * record (the same message as when it is collected), and marks it retrieved, which unregisters it
+ * from the FinalizationRegistry: reported once, not again at collection.
+ */
+export function reportUnretrievedAtClose(loop: EventLoop, list: WeakRef<Future<any>>[]): void {
+  for (const ref of list) {
+    const f = ref.deref();
+    const u = f?._extra?.unretrieved;
+    if (f === undefined || u === null || u === undefined || f._loop !== loop) continue;
+    f._retrieved();
+    u.report();
+  }
+}
+
+/** At close: the tasks still pending (the list starts at `head`, newest first), reported oldest first. */
+export function reportPendingAtClose(loop: EventLoop, head: Task<any>): void {
+  const pending: Task<any>[] = [];
+  for (let t: Task<any> | null = head; t !== null; t = t._nextTask) if (t._state === "pending") pending.push(t);
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const task = pending[i]!;
+    const source = task._sourceTraceback();
+    loop.callExceptionHandler({
+      message: `Task was destroyed but it is pending! Its loop was closed before it finished: ${task.toString()}`,
+      task,
+      ...(source === null ? {} : { sourceTraceback: source }),
+    });
+  }
 }

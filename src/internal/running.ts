@@ -50,7 +50,7 @@ export function getEventLoop(make: (() => EventLoop) | null = factory): EventLoo
   return current;
 }
 
-/** Sets the current loop returned by `getEventLoop()` outside a running loop (`null` clears it). */
-export function setEventLoop(loop: EventLoop | null): void {
+/** @internal Sets the current loop, unchecked (events.ts's `setEventLoop` checks it). */
+export function setCurrentLoop(loop: EventLoop | null): void {
   current = loop;
 }

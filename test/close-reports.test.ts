@@ -1,0 +1,257 @@
+/**
+ * What `EventLoop.close()` reports: what CPython reports when the garbage collector destroys a task
+ * still pending ("Task was destroyed but it is pending!") or a failed future whose error nobody
+ * retrieved ("… exception was never retrieved"). Here both come at close, once, so that a short
+ * program does not lose them (CPython's reference counting reports them promptly; a JS GC may never
+ * run before the process exits).
+ */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import {
+  run,
+  sleep,
+  gather,
+  createTask,
+  EventLoop,
+  Future,
+  ValueError,
+  type Coroutine,
+  type ExceptionContext,
+  type Task,
+} from "../src/index.js";
+import { realDelay } from "./helpers.js";
+
+/** A virtual-clock loop whose exception handler records each context, and whether the loop was closed then. */
+function recordingLoop(): { loop: EventLoop; reports: [ExceptionContext, boolean][] } {
+  const loop = new EventLoop({ clock: "virtual" });
+  const reports: [ExceptionContext, boolean][] = [];
+  loop.setExceptionHandler((l, ctx) => reports.push([ctx, l.isClosed()]));
+  return { loop, reports };
+}
+
+/**
+ * Collects garbage and lets FinalizationRegistry callbacks run, 5 times, or up to 20 times until
+ * `done()` holds (needs `node --expose-gc`).
+ */
+async function collectGarbage(done?: () => boolean): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  assert.ok(gc, "run node with --expose-gc");
+  for (let i = 0; done ? i < 20 && !done() : i < 5; i++) {
+    gc();
+    await realDelay(5);
+  }
+}
+
+const PENDING = "Task was destroyed but it is pending! Its loop was closed before it finished: ";
+
+describe("close() and the tasks still pending", () => {
+  test("each is reported once, oldest first, with `task`, through the handler of the closed loop", async () => {
+    const { loop, reports } = recordingLoop();
+    const never = loop.createFuture();
+    const a = loop.createTask(sleep(100), { name: "a" });
+    const b = loop.createTask(
+      (function* () {
+        yield* never;
+      })(),
+      { name: "b" },
+    );
+    const finished = loop.createTask(sleep(1), { name: "finished" });
+    await loop.runUntilComplete(sleep(5));
+    const c = loop.createTask(sleep(1), { name: "c" }); // never started
+    loop.close();
+    loop.close();
+    assert.equal(finished.done(), true);
+    assert.deepEqual(
+      reports.map(([ctx, closed]) => [ctx.message, ctx.task, closed]),
+      [
+        [`${PENDING}<Task pending name='a' wait_for=<Sleep pending ms=100>>`, a, true],
+        [`${PENDING}<Task pending name='b' wait_for=<Future pending>>`, b, true],
+        [`${PENDING}<Task pending name='c'>`, c, true],
+      ],
+    );
+  });
+
+  test("a closed loop without pending tasks reports nothing", async () => {
+    const { loop, reports } = recordingLoop();
+    loop.createTask(sleep(1));
+    await loop.runUntilComplete(sleep(5));
+    loop.close();
+    assert.deepEqual(reports, []);
+  });
+
+  test("run(): a task created while run() cancels the leftovers stays pending and is reported (as CPython)", async () => {
+    // CPython's run() cancels the tasks left once (runners._cancel_all_tasks): a task created by a
+    // leftover's `finally` is not cancelled, and the GC reports it destroyed while pending.
+    const log: string[] = [];
+    let late: Task<void> | undefined;
+    function* cleanup(): Coroutine<void> {
+      yield* sleep(10);
+      log.push("cleanup ran");
+    }
+    function* worker(): Coroutine<void> {
+      try {
+        yield* sleep(1000);
+      } finally {
+        late = createTask(cleanup(), { name: "late" });
+      }
+    }
+    let reports: [ExceptionContext, boolean][] = [];
+    const value = await run(
+      function* () {
+        createTask(worker(), { name: "worker" });
+        yield* sleep(1);
+        return "main done";
+      },
+      {
+        loopFactory: () => {
+          const r = recordingLoop();
+          reports = r.reports;
+          return r.loop;
+        },
+      },
+    );
+    assert.equal(value, "main done");
+    assert.deepEqual(
+      reports.map(([ctx, closed]) => [ctx.message, ctx.task, closed]),
+      [[`${PENDING}<Task pending name='late' wait_for=<Sleep pending ms=10>>`, late, true]],
+    );
+    await collectGarbage();
+    assert.equal(reports.length, 1);
+    assert.deepEqual(log, []);
+  });
+
+  test("run(): leftovers that end when cancelled leave nothing to report", async () => {
+    let reports: [ExceptionContext, boolean][] = [];
+    await run(
+      function* () {
+        createTask(sleep(1000));
+        createTask(
+          (function* () {
+            try {
+              yield* sleep(1000);
+            } finally {
+              yield* sleep(5); // an awaiting cleanup
+            }
+          })(),
+        );
+        yield* sleep(1);
+      },
+      {
+        loopFactory: () => {
+          const r = recordingLoop();
+          reports = r.reports;
+          return r.loop;
+        },
+      },
+    );
+    assert.deepEqual(reports, []);
+  });
+});
+
+describe("close() and the errors never retrieved", () => {
+  // Future._fail calls `_noteFailure`; the first two tests call it again (as a second failure record
+  // of the same future would), which must change nothing.
+  test("each failed future or task of the loop with its error unretrieved is reported once, in failure order", async () => {
+    const { loop, reports } = recordingLoop();
+    const keep: Future<unknown>[] = [];
+    const lostError = new ValueError("lost");
+    const lost = loop.createFuture();
+    lost.setException(lostError);
+    loop._noteFailure(lost);
+    const seen = loop.createFuture();
+    seen.setException(new ValueError("seen"));
+    loop._noteFailure(seen);
+    assert.equal((seen.exception() as Error).message, "seen");
+    const fine = loop.createFuture();
+    fine.setResult(1);
+    const taskError = new ValueError("task failed");
+    const task = loop.createTask(
+      (function* (): Coroutine<never> {
+        yield* sleep(1);
+        throw taskError;
+      })(),
+      { name: "forgotten" },
+    );
+    await loop.runUntilComplete(sleep(5));
+    loop._noteFailure(task);
+    loop._noteFailure(lost); // twice: still reported once
+    keep.push(lost, seen, fine, task);
+    loop.close();
+    loop.close();
+    assert.deepEqual(
+      reports.map(([ctx, closed]) => [ctx.message, ctx.exception, closed]),
+      [
+        [`<Future finished exception=ValueError("lost")> exception was never retrieved`, lostError, true],
+        [`<Task finished name='forgotten' exception=ValueError("task failed")> exception was never retrieved`, taskError, true],
+      ],
+    );
+    // Reported: the FinalizationRegistry does not report them again once they are collected.
+    keep.length = 0;
+    await collectGarbage();
+    assert.equal(reports.length, 2);
+  });
+
+  test("failed futures are not kept alive, and the record of them stays small", async () => {
+    const { loop, reports } = recordingLoop();
+    const refs: WeakRef<Future<unknown>>[] = [];
+    (() => {
+      for (let i = 0; i < 1000; i++) {
+        const f = loop.createFuture();
+        f.setException(new ValueError(`e${i}`));
+        loop._noteFailure(f);
+        if (i % 100 !== 0) f.exception(); // retrieved, but for every hundredth
+        refs.push(new WeakRef(f));
+      }
+    })();
+    assert.ok(loop._failures!.length < 200, `${loop._failures!.length} failures kept`);
+    await collectGarbage(() => reports.length === 10 && refs.every((r) => r.deref() === undefined));
+    assert.ok(
+      refs.every((r) => r.deref() === undefined),
+      "a failed future was kept alive",
+    );
+    // Collected unretrieved: the FinalizationRegistry reported them, close() does not again.
+    const byGc = reports.length;
+    assert.equal(byGc, 10);
+    loop.close();
+    assert.equal(reports.length, 10);
+  });
+
+  test("end to end: a forgotten failed task is reported when run() closes its loop", async () => {
+    const nobodySees = new ValueError("nobody sees this");
+    let reports: [ExceptionContext, boolean][] = [];
+    {
+      const value = await run(
+        function* () {
+          createTask(
+            (function* (): Coroutine<never> {
+              throw nobodySees;
+            })(),
+            { name: "forgotten" },
+          );
+          const awaited = createTask(
+            (function* (): Coroutine<never> {
+              throw new ValueError("retrieved by gather");
+            })(),
+          );
+          const [r] = yield* gather(awaited, { returnExceptions: true });
+          yield* sleep(10);
+          return [(r as Error).message, "main done"];
+        },
+        {
+          loopFactory: () => {
+            const r = recordingLoop();
+            reports = r.reports;
+            return r.loop;
+          },
+        },
+      );
+      assert.deepEqual(value, ["retrieved by gather", "main done"]);
+    }
+    assert.deepEqual(
+      reports.map(([ctx, closed]) => [ctx.message, ctx.exception, closed]),
+      [[`<Task finished name='forgotten' exception=ValueError("nobody sees this")> exception was never retrieved`, nobodySees, true]],
+    );
+    await collectGarbage();
+    assert.equal(reports.length, 1);
+  });
+});
