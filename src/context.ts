@@ -15,14 +15,19 @@ export interface AsyncContextManager<T = unknown> {
   aexit(exit: Exit): Coroutine<boolean | void>;
 }
 
-/** The body of `asyncWith`: a generator function given the entered value (a plain function works too). */
+/**
+ * The body of `asyncWith`: a generator function given the entered value. A plain function works
+ * too, but not an `async` function, nor one that returns a Promise: nothing would await it.
+ */
 export type WithBody<T, R> = (value: T) => Coroutine<R> | R;
 
 /**
  * Python's `async with cm as value: body`. Enters `cm`, runs `body(value)`, then exits `cm` with
  * how the body ended, and returns the body's value. If the body throws, `aexit` gets the error;
  * the error propagates unless `aexit` returns `true`, in which case `asyncWith` returns `undefined`.
- * An error thrown by `aexit` replaces the body's.
+ * An error thrown by `aexit` replaces the body's, and gets the body's error as its `cause` (as
+ * Python chains it as `__context__`) unless it has an own `cause` already, is the body's error, or
+ * is in its `cause` chain.
  *
  * Like a generator function, it returns a lazy coroutine: nothing happens (not even the checks of
  * its arguments) until it is awaited (`yield*`) or wrapped in a task. A cancellation while entering
@@ -33,7 +38,13 @@ export type WithBody<T, R> = (value: T) => Coroutine<R> | R;
  * (about 2 µs), so a body written inline costs that on every call. On a hot path, define the body
  * once outside, or use the primitive's `hold()` (with `using`) or `acquire()`/`release()`.
  *
- * @throws TypeError (when awaited) if `cm` is not an async context manager or `body` not a function.
+ * @throws TypeError (when awaited) if `cm` is not an async context manager, or `body` is not a
+ *   function or is an `async` function (then nothing runs: `cm` is not entered). TypeError if `body`
+ *   returns a Promise or other thenable (a plain function that started async work): `cm` is exited
+ *   with that TypeError as the body's error, and it is thrown even if `aexit` returns `true`; a
+ *   rejection of that Promise is ignored (nothing awaits it). Write the body as a generator function
+ *   with `yield*` where it would `await`, and `yield* fromPromise(p)` for a Promise `p`.
+ *   Otherwise: the body's error, or the error `aexit` throws (with the body's error as its `cause`).
  * @example
  * yield* asyncWith(lock, function* () {
  *   counter[0] += 1;                 // only one task at a time in here
@@ -50,12 +61,21 @@ export function asyncWith<T, R>(cm: AsyncContextManager<T>, body: WithBody<T, R>
  *   function* asyncWith(cm, body) {
  *     (check the arguments)
  *     const value = yield* cm.aenter();                                   // ENTER
- *     let result;
+ *     let result, misuse = false;
  *     try {
  *       const r = body(value);
- *       result = isCoroutine(r) ? yield* r : r;                           // BODY
+ *       if (isCoroutine(r)) result = yield* r;                            // BODY
+ *       else if (isThenable(r)) { misuse = true; throw bodyReturnedThenable(r); }
+ *       else result = r;
  *     } catch (error) {
- *       if ((yield* cm.aexit({ failed: true, error })) === true) return;  // EXIT_ERROR
+ *       let suppress;
+ *       try {
+ *         suppress = yield* cm.aexit({ failed: true, error });  // EXIT_ERROR (misuse: EXIT_MISUSE)
+ *       } catch (exitError) {
+ *         chain(exitError, error);
+ *         throw exitError;
+ *       }
+ *       if (suppress === true && !misuse) return;
  *       throw error;
  *     }
  *     yield* cm.aexit({ failed: false });                                 // EXIT
@@ -78,8 +98,16 @@ const ENTER = 1;
 const BODY = 2;
 const EXIT = 3;
 const EXIT_ERROR = 4;
-const DONE = 5;
-type State = typeof NEW | typeof ENTER | typeof BODY | typeof EXIT | typeof EXIT_ERROR | typeof DONE;
+const EXIT_MISUSE = 5; // EXIT_ERROR, for the TypeError of a body that returned a thenable: not suppressible
+const DONE = 6;
+type State =
+  | typeof NEW
+  | typeof ENTER
+  | typeof BODY
+  | typeof EXIT
+  | typeof EXIT_ERROR
+  | typeof EXIT_MISUSE
+  | typeof DONE;
 
 // How a step resumes the coroutine (and so the iterator it forwards to).
 const NEXT = 0;
@@ -102,11 +130,11 @@ class AsyncWith {
   _state: State;
   _cm: AsyncContextManager<unknown> | null;
   _body: WithBody<unknown, unknown> | null;
-  /** The iterator the current `yield*` forwards to (ENTER, BODY, EXIT, EXIT_ERROR)… */
+  /** The iterator the current `yield*` forwards to (ENTER, BODY, EXIT, EXIT_ERROR, EXIT_MISUSE)… */
   _it: Iter | null;
   /** …and its `next` method. */
   _next: NextMethod | null;
-  /** In EXIT: the body's value; in EXIT_ERROR: its error. */
+  /** In EXIT: the body's value; in EXIT_ERROR and EXIT_MISUSE: its error. */
   _res: unknown;
 
   constructor(cm: AsyncContextManager<unknown>, body: WithBody<unknown, unknown>) {
@@ -125,7 +153,7 @@ class AsyncWith {
       try {
         s = checkStep(this._next!.call(this._it!, v));
       } catch (error) {
-        return this._bodyFailed(error);
+        return this._bodyFailed(error, EXIT_ERROR);
       }
       return s.done ? this._bodyDone(s.value) : s;
     }
@@ -162,7 +190,7 @@ class AsyncWith {
       try {
         s = this._forward(mode, arg);
       } catch (error) {
-        return this._bodyFailed(error);
+        return this._bodyFailed(error, EXIT_ERROR);
       }
       if (!s.done) return s;
       if (mode === RETURN) return this._returned(s.value);
@@ -171,7 +199,9 @@ class AsyncWith {
     try {
       s = this._forward(mode, arg);
     } catch (error) {
+      const bodyError = this._res;
       this._finish();
+      if (state === EXIT_ERROR || state === EXIT_MISUSE) chain(error, bodyError);
       throw error;
     }
     if (!s.done) return s;
@@ -193,7 +223,8 @@ class AsyncWith {
       if (cm === null || typeof cm !== "object" || typeof cm.aenter !== "function" || typeof cm.aexit !== "function") {
         throw new TypeError("asyncWith: the first argument must be an async context manager (with aenter() and aexit())");
       }
-      if (typeof this._body !== "function") throw new TypeError("asyncWith: the body must be a (generator) function");
+      const body = this._body;
+      if (typeof body !== "function" || protoOf(body) !== GeneratorFunctionPrototype) checkBody(body, "asyncWith");
       s = this._open(cm.aenter(), "aenter()", "write it as a generator method, *aenter()");
     } catch (error) {
       this._finish();
@@ -210,6 +241,7 @@ class AsyncWith {
   private _entered(value: unknown): Step {
     const body = this._body!; // called as a plain function (no `this`), as the generator does
     let result: unknown;
+    let misuse: TypeError | null = null;
     try {
       const r = body(value);
       if (isCoroutine(r)) {
@@ -219,12 +251,15 @@ class AsyncWith {
           return s;
         }
         result = s.value;
+      } else if (typeof r === "object" && r !== null && typeof (r as PromiseLike<unknown>).then === "function") {
+        misuse = bodyReturnedThenable(r as PromiseLike<unknown>); // a plain function started async work
       } else {
         result = r;
       }
     } catch (error) {
-      return this._bodyFailed(error);
+      return this._bodyFailed(error, EXIT_ERROR);
     }
+    if (misuse !== null) return this._bodyFailed(misuse, EXIT_MISUSE);
     return this._bodyDone(result);
   }
 
@@ -246,28 +281,28 @@ class AsyncWith {
     return doneWith(result);
   }
 
-  /** The body threw `error`: exits with it. */
-  private _bodyFailed(error: unknown): Step {
+  /** The body threw `error` (or misused asyncWith: `state` EXIT_MISUSE): exits with it. */
+  private _bodyFailed(error: unknown, state: typeof EXIT_ERROR | typeof EXIT_MISUSE): Step {
     let s: Step;
     try {
       s = this._open(this._cm!.aexit({ failed: true, error }), "aexit()", "write it as a generator method, *aexit(exit)");
     } catch (e) {
       this._finish();
+      chain(e, error);
       throw e;
     }
     this._res = error;
-    if (!s.done) {
-      this._state = EXIT_ERROR;
-      return s;
-    }
+    this._state = state;
+    if (!s.done) return s;
     return this._exitedError(s.value);
   }
 
   /** `aexit` of a failed body returned `suppress`: suppresses the error, or throws it on. */
   private _exitedError(suppress: unknown): Step {
     const error = this._res;
+    const suppressible = this._state === EXIT_ERROR;
     this._finish();
-    if (suppress === true) return doneWith(undefined);
+    if (suppress === true && suppressible) return doneWith(undefined);
     throw error;
   }
 
@@ -344,6 +379,72 @@ class AsyncWith {
   }
 }
 Object.setPrototypeOf(AsyncWith.prototype, GeneratorPrototype);
+
+/** %GeneratorFunction.prototype%: what a `function*` inherits from. */
+const GeneratorFunctionPrototype: object = protoOf(function* () {});
+const FunctionPrototype: object = Function.prototype;
+
+const RIGHT_BODY = "function* (...) { ... }, with yield* instead of await; for a Promise p, yield* fromPromise(p)";
+
+/**
+ * @internal Checks the body of `asyncWith` (`who` names the caller): a function, not an `async` one
+ * (nothing would await it: it would run on past the block).
+ */
+export function checkBody(body: unknown, who: string): void {
+  if (typeof body !== "function") throw new TypeError(`${who}: the body must be a (generator) function`);
+  const p = protoOf(body);
+  if (p === GeneratorFunctionPrototype || p === FunctionPrototype) return; // the usual cases, at no cost
+  // By tag rather than prototype, so that functions of another realm are recognized too.
+  const tag = (body as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  if (tag === "AsyncFunction" || tag === "AsyncGeneratorFunction") {
+    const kind = tag === "AsyncFunction" ? "an async function" : "an async generator function";
+    throw new TypeError(`${who}: the body must be a generator function (${RIGHT_BODY}), got ${kind} (${body.name || "anonymous"})`);
+  }
+}
+
+/**
+ * The error for a body that returned `p`, a Promise or thenable: nothing awaits it. A rejection of
+ * a Promise is then nobody's to handle: it is marked handled (a thenable of another kind is left
+ * alone: calling its `then` may start work).
+ */
+function bodyReturnedThenable(p: PromiseLike<unknown>): TypeError {
+  if (p instanceof Promise) p.then(undefined, ignore);
+  return new TypeError(
+    `asyncWith: the body must return a coroutine or a plain value (write it as a generator function, ${RIGHT_BODY}), got a Promise or thenable, which nothing awaits`,
+  );
+}
+
+function ignore(): void {}
+
+/**
+ * @internal Marks `e` to be thrown by an `aexit` without the body's error as its `cause`
+ * (Python's `raise … from None`). Returns `e`.
+ */
+export function suppressContext<E extends object>(e: E): E {
+  contextSuppressed.add(e);
+  return e;
+}
+const contextSuppressed = new WeakSet<object>();
+
+/**
+ * `exitError`, thrown by `aexit` while the body's `error` was in flight, gets `error` as its `cause`
+ * (what Python keeps as `__context__`), unless it has an own `cause`, is `error`, is already in its
+ * `cause` chain (no cycle), or was marked by `suppressContext`. A frozen error stays as it is.
+ */
+function chain(exitError: unknown, error: unknown): void {
+  if (exitError === error || exitError === null || (typeof exitError !== "object" && typeof exitError !== "function")) return;
+  if (hasOwn(exitError, "cause") || contextSuppressed.has(exitError)) return;
+  let e: unknown = error;
+  for (let i = 0; i < 1000 && e !== null && (typeof e === "object" || typeof e === "function"); i++) {
+    if (e === exitError) return;
+    e = (e as { cause?: unknown }).cause;
+  }
+  try {
+    Object.defineProperty(exitError, "cause", { value: error, writable: true, configurable: true });
+  } catch {
+    // Frozen, or a Proxy that refuses: it keeps no cause.
+  }
+}
 
 /** An iterator's result must be an object (as `yield*` checks). */
 function checkStep(s: Step): Step {

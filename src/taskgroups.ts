@@ -8,7 +8,7 @@
  */
 import { CancelledError, ExceptionGroup, RuntimeError } from "./exceptions.js";
 import { currentTask, type Task } from "./tasks.js";
-import { asyncWith, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
+import { asyncWith, checkBody, suppressContext, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
 import { getRunningLoop } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
 import type { Future } from "./futures.js";
@@ -110,7 +110,9 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
       }
       const errors = this._errors;
       this._errors = [];
-      throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
+      // The body's error is in the group (or was a cancellation the group absorbs): no `cause`, as
+      // CPython raises it `from None`.
+      throw suppressContext(new ExceptionGroup("unhandled errors in a TaskGroup", errors));
     }
   }
 
@@ -157,9 +159,15 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
 /**
  * Runs `body(tg)` with a new TaskGroup and returns the body's value once every task of the group
  * is done. See `TaskGroup` for the error and cancellation rules.
- * @throws ExceptionGroup of the children's (and the body's) errors.
+ * @throws ExceptionGroup of the children's (and the body's) errors, without a `cause` (CPython
+ *   raises it `from None`). TypeError (when awaited, before the group is
+ *   entered) if `body` is not a function or is an `async` function: write it as a generator
+ *   function, `function* (tg) { ... }`, with `yield*` instead of `await`. A plain-function body
+ *   that returns a Promise is a body error: the group cancels its tasks and raises an
+ *   ExceptionGroup holding that TypeError.
  */
 export function* taskGroup<R>(body: WithBody<TaskGroup, R>): Coroutine<R> {
+  checkBody(body, "taskGroup");
   return (yield* asyncWith(new TaskGroup(), body)) as R;
 }
 

@@ -7,7 +7,7 @@
  */
 import { CancelledError, ExceptionGroup, RuntimeError, TimeoutError } from "./exceptions.js";
 import { currentTask, type Task } from "./tasks.js";
-import { asyncWith, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
+import { asyncWith, checkBody, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
 import { getRunningLoop } from "./internal/running.js";
 import { checkDelay } from "./base-events.js";
 import type { Handle } from "./events.js";
@@ -123,7 +123,11 @@ function markTimeout(e: unknown): void {
  * deadline passes, the body is cancelled at its await point, its `finally` blocks run (they may
  * await), and then `TimeoutError` is raised. Nested timeouts each raise for their own deadline.
  *
- * @throws TimeoutError on expiry; whatever the body throws; RuntimeError outside a task.
+ * @throws TimeoutError on expiry (its `cause` is the CancelledError it replaces); whatever the
+ *   body throws; RuntimeError outside a task. TypeError at once (as for a bad `ms`) if `body` is not
+ *   a function or is an `async` function, which the deadline could not stop: write it as a
+ *   generator function, `function* (t) { ... }`, with `yield*` instead of `await`. TypeError once
+ *   the body has run if it is a plain function that returned a Promise (see `asyncWith`).
  * @example
  * try {
  *   yield* timeout(3000, function* () { yield* longJob(); });
@@ -134,12 +138,14 @@ function markTimeout(e: unknown): void {
  */
 export function timeout<R>(ms: number | null, body: WithBody<Timeout, R>): Coroutine<R> {
   if (ms !== null) checkDelay(ms, "timeout: the delay");
+  checkBody(body, "timeout");
   return timeoutBody(() => (ms === null ? null : getRunningLoop().time() + ms), body);
 }
 
-/** Like `timeout`, with an absolute deadline `when` (loop time, ms) or `null`. */
+/** Like `timeout`, with an absolute deadline `when` (loop time, ms) or `null`; it throws the same. */
 export function timeoutAt<R>(when: number | null, body: WithBody<Timeout, R>): Coroutine<R> {
   if (when !== null) checkDelay(when, "timeoutAt: when");
+  checkBody(body, "timeoutAt");
   return timeoutBody(() => when, body);
 }
 

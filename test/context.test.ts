@@ -13,11 +13,12 @@ import {
   currentTask,
   CancelledError,
   ValueError,
+  Lock,
   type AsyncContextManager,
   type Coroutine,
   type Exit,
 } from "../src/index.js";
-import { now, scenario as runScenario, cancelAfter, KeyError, type Log } from "./helpers.js";
+import { now, vrun, errName, scenario as runScenario, cancelAfter, KeyError, type Log } from "./helpers.js";
 
 class CM implements AsyncContextManager<string> {
   exits: Exit[] = [];
@@ -226,17 +227,44 @@ function* reference<T, R>(cm: AsyncContextManager<T>, body: (value: T) => Corout
     throw new TypeError("asyncWith: the first argument must be an async context manager (with aenter() and aexit())");
   }
   if (typeof body !== "function") throw new TypeError("asyncWith: the body must be a (generator) function");
+  const tag = (body as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  if (tag === "AsyncFunction" || tag === "AsyncGeneratorFunction") throw new TypeError("asyncWith: the body must be a generator function");
   const value = yield* cm.aenter();
   let result: R;
+  let misuse = false;
   try {
     const r = body(value);
-    result = isCoroutine(r) ? yield* (r as Coroutine<R>) : (r as R);
+    if (isCoroutine(r)) {
+      result = yield* (r as Coroutine<R>);
+    } else if (typeof r === "object" && r !== null && typeof (r as { then?: unknown }).then === "function") {
+      misuse = true;
+      throw new TypeError("asyncWith: the body must return a coroutine or a plain value");
+    } else {
+      result = r as R;
+    }
   } catch (error) {
-    if ((yield* cm.aexit({ failed: true, error })) === true) return undefined;
+    let suppress: boolean | void;
+    try {
+      suppress = yield* cm.aexit({ failed: true, error });
+    } catch (exitError) {
+      // Python's __context__: the body's error becomes the cause of aexit's, unless it has one,
+      // is the same error, or that would make a cycle.
+      if (exitError !== error && exitError instanceof Object && !Object.hasOwn(exitError, "cause") && !inCauseChain(error, exitError)) {
+        (exitError as { cause?: unknown }).cause = error;
+      }
+      throw exitError;
+    }
+    if (suppress === true && !misuse) return undefined;
     throw error;
   }
   yield* cm.aexit({ failed: false });
   return result;
+}
+
+/** Whether `x` is `e` or in its chain of causes. */
+function inCauseChain(e: unknown, x: unknown): boolean {
+  for (; e instanceof Object; e = (e as { cause?: unknown }).cause) if (e === x) return true;
+  return false;
 }
 
 /**
@@ -345,13 +373,17 @@ function drive(make: typeof reference, enter: Part, exit: Part, body: Body, ops:
       const r = op === "throw" ? co.throw(new KeyError(arg)) : op === "return" ? co.return(arg) : co.next(arg);
       log.push([op, arg, "->", r.done, r.value]);
     } catch (e) {
-      log.push([op, arg, "threw", msg(e)]);
+      const cause = e instanceof Object ? (e as { cause?: unknown }).cause : undefined;
+      log.push(cause === undefined ? [op, arg, "threw", msg(e)] : [op, arg, "threw", msg(e), "cause", msg(cause)]);
     }
   }
   return log;
 }
 
-/** The outcome of each step in a log: `[op, arg, "->", done, value]` or `[op, arg, "threw", error]`. */
+/**
+ * The outcome of each step in a log: `[op, arg, "->", done, value]` or `[op, arg, "threw", error]`
+ * (then `"cause", its cause` if it has one).
+ */
 const outcomes = (log: Log): Log => log.filter((e) => e[2] === "->" || e[2] === "threw");
 
 /** Drives both, checks they match, returns the log. */
@@ -471,14 +503,20 @@ describe("asyncWith, driven by hand: the same steps as the generator function it
     ]);
   });
 
-  test("an error in aexit replaces the body's", () => {
+  test("an error in aexit replaces the body's, which becomes its cause", () => {
     const log = both(part(), part({ throwAtEnd: "exit" }), gen({ throwAtEnd: "body" }), [next(), next(), next(), next()]);
     assert.deepEqual(outcomes(log), [
       ["next", "n", "->", false, "aenter-0"],
       ["next", "n", "->", false, "body-0"],
       ["next", "n", "->", false, "aexit-0"],
-      ["next", "n", "threw", "ValueError: exit"],
+      ["next", "n", "threw", "ValueError: exit", "cause", "ValueError: body"],
     ]);
+    // aexit throwing at its first step (before it suspends).
+    const atOnce = both(part(), part({ yields: 0, throwAtEnd: "exit" }), gen({ throwAtEnd: "body" }), [next(), next(), next()]);
+    assert.deepEqual(outcomes(atOnce).at(-1), ["next", "n", "threw", "ValueError: exit", "cause", "ValueError: body"]);
+    // After a body that ended normally, aexit's error has no cause.
+    const ok = both(part(), part({ throwAtEnd: "exit" }), gen(), [next(), next(), next(), next()]);
+    assert.deepEqual(outcomes(ok).at(-1), ["next", "n", "threw", "ValueError: exit"]);
   });
 
   test("throw() while entering goes to aenter; if it propagates, neither the body nor aexit runs", () => {
@@ -497,14 +535,13 @@ describe("asyncWith, driven by hand: the same steps as the generator function it
     assert.ok(log2.some((e) => e[0] === "body" && e[1] === "start" && e[2] === "V"));
   });
 
-  test("throw() while exiting goes to aexit; if it propagates, it replaces the body's outcome", () => {
-    for (const body of [gen({ ret: "R" }), gen({ throwAtEnd: "body" })]) {
+  test("throw() while exiting goes to aexit; if it propagates, it replaces the body's outcome (a body error is its cause)", () => {
+    for (const [body, threw] of [
+      [gen({ ret: "R" }), ["throw", "late", "threw", "KeyError: late"]],
+      [gen({ throwAtEnd: "body" }), ["throw", "late", "threw", "KeyError: late", "cause", "ValueError: body"]],
+    ] as const) {
       const log = both(part(), part({ yields: 2 }), body, [next(), next(), next(), thr("late"), next()]);
-      assert.deepEqual(log.slice(-3), [
-        ["aexit", "finally"],
-        ["throw", "late", "threw", "KeyError: late"],
-        ["next", "n", "->", true, undefined],
-      ]);
+      assert.deepEqual(log.slice(-3), [["aexit", "finally"], threw, ["next", "n", "->", true, undefined]]);
     }
     // aexit swallows it: the outcome is the body's (its value, or its error unless suppressed).
     both(part(), part({ yields: 2, swallow: true }), gen({ ret: "R" }), [next(), next(), next(), thr("late"), next(), next()]);
@@ -585,5 +622,250 @@ describe("asyncWith, driven by hand: the same steps as the generator function it
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+/** Runs `f`, then waits a macrotask: returns the rejections reported unhandled meanwhile. */
+async function unhandledDuring(f: () => Promise<unknown>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const listener = (e: unknown): void => {
+    seen.push(e);
+  };
+  process.on("unhandledRejection", listener);
+  try {
+    await f();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  } finally {
+    process.off("unhandledRejection", listener);
+  }
+  return seen;
+}
+
+const bodiesOf = {
+  fetchIt: async function fetchIt() {},
+  stream: async function* stream() {},
+};
+
+const RIGHT_BODY = String.raw`function\* \(\.\.\.\) \{ \.\.\. \}, with yield\* instead of await; for a Promise p, yield\* fromPromise\(p\)`;
+
+describe("asyncWith: a body that is not a coroutine function", () => {
+  test("an async function or async generator function: a TypeError before aenter; nothing runs; the lock stays free", async () => {
+    const log: Log = [];
+    const lock = new Lock();
+    const unhandled = await unhandledDuring(() =>
+      vrun(function* () {
+        const bodies = [
+          async function fetchIt() {
+            log.push(["async body ran"]);
+            await null;
+            throw new ValueError("async body failed");
+          },
+          async function* stream() {
+            log.push(["async generator ran"]);
+          },
+          async () => log.push(["async arrow ran"]),
+        ];
+        for (const cm of [lock, new CM(log)]) {
+          for (const body of bodies) {
+            try {
+              yield* asyncWith(cm as AsyncContextManager<unknown>, body as never);
+              log.push(["returned"]);
+            } catch (e) {
+              log.push([errName(e), (e as Error).message.replace(/ \(.*\)/, " (…)"), lock.locked()]);
+            }
+          }
+        }
+      }),
+    );
+    const expected = [
+      ["TypeError", "asyncWith: the body must be a generator function (…)", false],
+      ["TypeError", "asyncWith: the body must be a generator function (…)", false],
+      ["TypeError", "asyncWith: the body must be a generator function (…)", false],
+    ];
+    assert.deepEqual(log, [...expected, ...expected]); // no aenter, no body
+    assert.deepEqual(unhandled, []);
+    // The whole messages: what was given, what to write instead.
+    const bad = (body: unknown) => () => asyncWith(lock, body as never).next();
+    assert.throws(bad(bodiesOf.fetchIt), {
+      name: "TypeError",
+      message: new RegExp(String.raw`^asyncWith: the body must be a generator function \(${RIGHT_BODY}\), got an async function \(fetchIt\)$`),
+    });
+    assert.throws(bad(bodiesOf.stream), {
+      name: "TypeError",
+      message: new RegExp(String.raw`^asyncWith: the body must be a generator function \(${RIGHT_BODY}\), got an async generator function \(stream\)$`),
+    });
+    assert.equal(lock.locked(), false);
+  });
+
+  test("a plain function that returns a Promise: aexit gets a TypeError (the lock is released), its rejection is not left unhandled", async () => {
+    const log: Log = [];
+    const late: string[] = [];
+    const lock = new Lock();
+    let cm!: CM;
+    let thrown: unknown;
+    const unhandled = await unhandledDuring(() =>
+      vrun(function* () {
+        cm = new CM(log);
+        try {
+          yield* asyncWith(cm, (v) => {
+            log.push(["body", v, now()]);
+            return (async () => {
+              await null;
+              late.push("the async part ran");
+              throw new ValueError("late failure");
+            })();
+          });
+          log.push(["returned"]);
+        } catch (e) {
+          thrown = e;
+          log.push(["raised", errName(e), now()]);
+        }
+        try {
+          yield* asyncWith(lock, () => {
+            log.push(["locked in the body", lock.locked()]);
+            return Promise.reject(new ValueError("rejected"));
+          });
+        } catch (e) {
+          log.push(["raised", errName(e), "locked", lock.locked()]);
+        }
+      }),
+    );
+    assert.deepEqual(log, [
+      ["aenter", 0],
+      ["body", "resource", 1],
+      ["aexit", 1, "TypeError"],
+      ["raised", "TypeError", 2],
+      ["locked in the body", true],
+      ["raised", "TypeError", "locked", false],
+    ]);
+    assert.equal((cm.exits[0] as { error: unknown }).error, thrown);
+    assert.match(
+      (thrown as Error).message,
+      new RegExp(
+        String.raw`^asyncWith: the body must return a coroutine or a plain value \(write it as a generator function, ${RIGHT_BODY}\), got a Promise or thenable, which nothing awaits$`,
+      ),
+    );
+    assert.deepEqual(late, ["the async part ran"]); // nothing can stop it, but its failure is not unhandled
+    assert.deepEqual(unhandled, []);
+  });
+
+  test("that TypeError is thrown even if aexit suppresses errors; a thenable that is not a Promise is not touched", async () => {
+    let thenCalls = 0;
+    const thenable = { then: () => void thenCalls++ };
+    const log = await scenario(function* (log) {
+      return yield* asyncWith(new CM(log, { suppress: true }), () => thenable);
+    });
+    assert.deepEqual(log, [
+      ["aenter", 0],
+      ["aexit", 1, "TypeError"],
+      ["raised", "TypeError", log[2]![2]],
+      ["end", 2],
+    ]);
+    assert.match(log[2]![2] as string, /^asyncWith: the body must return a coroutine or a plain value /);
+    assert.equal(thenCalls, 0);
+  });
+
+  test("a generator body's value is returned as is, even a Promise", async () => {
+    const p = Promise.resolve(1);
+    const r = await vrun(function* () {
+      const value = yield* asyncWith(new Lock(), function* () {
+        return p;
+      });
+      return [value]; // (run() would adopt a Promise)
+    });
+    assert.equal(r[0], p);
+  });
+});
+
+describe("asyncWith: an error in aexit while the body's is in flight", () => {
+  const bodyFails = (err: unknown) =>
+    function* (): Coroutine<void> {
+      yield* sleep(1);
+      throw err;
+    };
+
+  test("aexit's error has the body's as its cause (Python's __context__), whether aexit awaits first or not", async () => {
+    for (const awaits of [true, false]) {
+      const bodyError = new ValueError("the real failure");
+      const exitError = new KeyError("cleanup failed");
+      const cm: AsyncContextManager<void> = {
+        *aenter() {},
+        *aexit() {
+          if (awaits) yield* sleep(1);
+          throw exitError;
+        },
+      };
+      const caught = await vrun(function* () {
+        try {
+          yield* asyncWith(cm, bodyFails(bodyError));
+        } catch (e) {
+          return e;
+        }
+      });
+      assert.equal(caught, exitError);
+      assert.equal(exitError.cause, bodyError);
+      assert.equal(Object.getOwnPropertyDescriptor(exitError, "cause")?.enumerable, false); // as `new Error(m, { cause })`
+      assert.equal(bodyError.cause, undefined);
+    }
+  });
+
+  test("a cancellation while exiting with an error: the CancelledError has the body's error as its cause", async () => {
+    const bodyError = new ValueError("body");
+    const log: Log = [];
+    await vrun(function* () {
+      const t = createTask(
+        (function* () {
+          try {
+            yield* asyncWith(new CM(log), bodyFails(bodyError));
+          } catch (e) {
+            log.push([errName(e), (e as Error).cause === bodyError, now()]);
+          }
+        })(),
+      );
+      yield* sleep(2.5); // the body failed at 2; aexit sleeps until 3
+      t.cancel();
+      yield* t;
+    });
+    assert.deepEqual(log, [
+      ["aenter", 0],
+      ["aexit", 2, "ValueError"],
+      ["CancelledError", true, 2.5],
+    ]);
+  });
+
+  test("the cause is not set: aexit's error has one, is the body's, would make a cycle, is frozen, or is not an object", async () => {
+    const own = new KeyError("own cause", { cause: "mine" });
+    const bodyError = new ValueError("body");
+    const root = new KeyError("root");
+    const chained = new ValueError("chained", { cause: root });
+    const frozen = Object.freeze(new KeyError("frozen"));
+    const cases: [unknown, unknown][] = [
+      [bodyError, own],
+      [bodyError, bodyError],
+      [chained, root],
+      [bodyError, frozen],
+      [bodyError, "a string"],
+    ];
+    for (const [inBody, inExit] of cases) {
+      const cm: AsyncContextManager<void> = {
+        *aenter() {},
+        *aexit() {
+          throw inExit;
+        },
+      };
+      const caught = await vrun(function* () {
+        try {
+          yield* asyncWith(cm, bodyFails(inBody));
+        } catch (e) {
+          return e;
+        }
+      });
+      assert.equal(caught, inExit);
+    }
+    assert.equal(own.cause, "mine");
+    assert.equal(bodyError.cause, undefined);
+    assert.equal(root.cause, undefined);
+    assert.equal(chained.cause, root);
+    assert.equal(Object.hasOwn(frozen, "cause"), false);
   });
 });

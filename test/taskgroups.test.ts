@@ -602,6 +602,111 @@ describe("TaskGroup: misuse", () => {
   });
 });
 
+/** Runs `f`, then waits a macrotask: returns the rejections reported unhandled meanwhile. */
+async function unhandledDuring(f: () => Promise<unknown>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const listener = (e: unknown): void => {
+    seen.push(e);
+  };
+  process.on("unhandledRejection", listener);
+  try {
+    await f();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  } finally {
+    process.off("unhandledRejection", listener);
+  }
+  return seen;
+}
+
+describe("TaskGroup: a body that is not a coroutine function", () => {
+  test("an async function: a TypeError before the group is entered; the body does not run; nothing is unhandled", async () => {
+    const log: unknown[] = [];
+    const unhandled = await unhandledDuring(() =>
+      vrun(function* () {
+        try {
+          yield* taskGroup(async function fetchAll(tg) {
+            log.push(["body ran"]);
+            await null;
+            tg.createTask(sleep(1));
+          });
+          log.push(["returned"]);
+        } catch (e) {
+          log.push([errName(e), (e as Error).message]);
+        }
+        const tg = new TaskGroup();
+        try {
+          yield* asyncWith(tg, async () => {});
+        } catch (e) {
+          log.push([errName(e), String(tg)]);
+        }
+      }),
+    );
+    assert.deepEqual(log, [
+      [
+        "TypeError",
+        "taskGroup: the body must be a generator function (function* (...) { ... }, with yield* instead of await; " +
+          "for a Promise p, yield* fromPromise(p)), got an async function (fetchAll)",
+      ],
+      ["TypeError", "<TaskGroup>"], // not entered
+    ]);
+    assert.deepEqual(unhandled, []);
+  });
+
+  test("a plain function that returns a Promise: the group cancels its tasks and raises an ExceptionGroup of a TypeError", async () => {
+    let child!: Task<void>;
+    let eg!: ExceptionGroup;
+    const unhandled = await unhandledDuring(() =>
+      vrun(function* () {
+        yield* catching(
+          ExceptionGroup,
+          taskGroup((tg) => {
+            child = tg.createTask(sleep(10));
+            return Promise.reject(new ValueError("async work failed"));
+          }),
+          (e) => (eg = e),
+        );
+      }),
+    );
+    assert.deepEqual(names(eg), ["TypeError"]);
+    assert.match((eg.exceptions[0] as Error).message, /^asyncWith: the body must return a coroutine or a plain value \(.*\), got a Promise or thenable, which nothing awaits$/);
+    assert.equal(child.cancelled(), true);
+    assert.deepEqual(unhandled, []);
+  });
+});
+
+describe("TaskGroup: the ExceptionGroup has no cause (CPython raises it from None)", () => {
+  test("with the body's error in it, or after an outside cancellation", async () => {
+    const groups: ExceptionGroup[] = [];
+    await vrun(function* () {
+      yield* catching(
+        ExceptionGroup,
+        taskGroup(function* (tg) {
+          tg.createTask(sleep(10));
+          yield* sleep(1);
+          throw new KeyError("body");
+        }),
+        (eg) => groups.push(eg),
+      );
+      const t = createTask(
+        catching(
+          ExceptionGroup,
+          taskGroup(function* (tg) {
+            tg.createTask(onCancel(() => fail(0, new ValueError("child on cancel"))));
+            yield* sleep(100);
+          }),
+          (eg) => groups.push(eg),
+        ),
+      );
+      yield* sleep(1);
+      t.cancel();
+      yield* sleep(1);
+    });
+    assert.deepEqual(groups.map(names), [["KeyError"], ["ValueError"]]);
+    assert.deepEqual(groups.map((eg) => (eg.exceptions[0] as Error).message), ["body", "child on cancel"]);
+    for (const eg of groups) assert.equal(Object.hasOwn(eg, "cause"), false);
+  });
+});
+
 describe("TaskGroup: nesting", () => {
   test("an inner group's ExceptionGroup is the outer body's error", async () => {
     const log = await scenario(function* (log) {

@@ -21,6 +21,7 @@ import {
   type Coroutine,
 } from "../src/index.js";
 import {
+  vrun,
   now,
   isCancel,
   errName,
@@ -307,10 +308,10 @@ describe("timeout(): the body handles the cancellation", () => {
           throw new ValueError("converted");
         });
       });
-      // CPython also chains a TimeoutError into e.__context__; JS has no implicit chaining.
-      yield* catching(ValueError, guarded, () => log.push(["ValueError", now(), cm.expired()]));
+      // CPython chains a TimeoutError into e.__context__: here it is e.cause.
+      yield* catching(ValueError, guarded, (e) => log.push(["ValueError", now(), cm.expired(), errName(e.cause)]));
     });
-    assert.deepEqual(log, [["ValueError", 10, true], ["result", undefined], ["end", 10, 0, 1]]);
+    assert.deepEqual(log, [["ValueError", 10, true, "TimeoutError"], ["result", undefined], ["end", 10, 0, 1]]);
   });
 
   test("an outer cancellation is not turned into TimeoutError", async () => {
@@ -337,6 +338,87 @@ describe("timeout(): the body handles the cancellation", () => {
       ["result", undefined],
       ["end", 10, 0, 1],
     ]);
+  });
+});
+
+describe("timeout(): errors while exiting, and their causes", () => {
+  test("TimeoutError's cause is the CancelledError it replaces (CPython: raise TimeoutError from exc_val)", async () => {
+    const log = await scenario(function* (log) {
+      yield* catching(TimeoutError, timeout(10, () => sleep(100)), (e) =>
+        log.push(["TimeoutError", now(), errName(e.cause), Object.getOwnPropertyDescriptor(e, "cause")?.enumerable]),
+      );
+    });
+    assert.deepEqual(log, [["TimeoutError", 10, "CancelledError", false], ["result", undefined], ["end", 10, 0, 1]]);
+  });
+
+  test("an error the body raised on expiry that has a cause keeps it", async () => {
+    const log = await scenario(function* (log) {
+      const guarded = timeout(10, function* () {
+        yield* onCancel(function* (c) {
+          throw new ValueError("converted", { cause: c });
+        });
+      });
+      yield* catching(ValueError, guarded, (e) => log.push(["ValueError", now(), errName(e.cause)]));
+    });
+    assert.deepEqual(log, [["ValueError", 10, "CancelledError"], ["result", undefined], ["end", 10, 0, 1]]);
+  });
+});
+
+/** Runs `f`, then waits a macrotask: returns the rejections reported unhandled meanwhile. */
+async function unhandledDuring(f: () => Promise<unknown>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const listener = (e: unknown): void => {
+    seen.push(e);
+  };
+  process.on("unhandledRejection", listener);
+  try {
+    await f();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  } finally {
+    process.off("unhandledRejection", listener);
+  }
+  return seen;
+}
+
+describe("timeout(): a body that is not a coroutine function", () => {
+  test("an async function, or no function: a TypeError at the call of timeout or timeoutAt; the body does not run", () => {
+    let ran = false;
+    const body = async function fetchSlowly() {
+      ran = true;
+      await null;
+    };
+    const message = (who: string) =>
+      `${who}: the body must be a generator function (function* (...) { ... }, with yield* instead of await; ` +
+      "for a Promise p, yield* fromPromise(p)), got an async function (fetchSlowly)";
+    assert.throws(() => timeout(10, body as never), { name: "TypeError", message: message("timeout") });
+    assert.throws(() => timeoutAt(10, body as never), { name: "TypeError", message: message("timeoutAt") });
+    assert.throws(() => timeout(10, null as never), { name: "TypeError", message: "timeout: the body must be a (generator) function" });
+    assert.equal(ran, false);
+  });
+
+  test("a plain function that returns a Promise: a TypeError once it ran; the deadline is gone; nothing is unhandled", async () => {
+    const log: unknown[] = [];
+    const unhandled = await unhandledDuring(() =>
+      vrun(function* () {
+        try {
+          yield* timeout(10, () => {
+            log.push(["body", now()]);
+            return Promise.reject(new ValueError("async work failed"));
+          });
+          log.push(["returned"]);
+        } catch (e) {
+          log.push([errName(e), /^asyncWith: the body must return a coroutine or a plain value .*which nothing awaits$/.test((e as Error).message)]);
+        }
+        yield* sleep(20);
+        log.push(["slept", now(), currentTask()!.cancelling()]);
+      }),
+    );
+    assert.deepEqual(log, [
+      ["body", 0],
+      ["TypeError", true],
+      ["slept", 20, 0],
+    ]);
+    assert.deepEqual(unhandled, []);
   });
 });
 
