@@ -18,7 +18,7 @@ import {
   type Coroutine,
   type Exit,
 } from "../src/index.js";
-import { now, vrun, errName, scenario as runScenario, cancelAfter, KeyError, type Log } from "./helpers.js";
+import { now, vrun, errName, scenario as runScenario, cancelAfter, KeyError, unhandledDuring, type Log } from "./helpers.js";
 
 class CM implements AsyncContextManager<string> {
   exits: Exit[] = [];
@@ -624,22 +624,6 @@ describe("asyncWith, driven by hand: the same steps as the generator function it
     );
   });
 });
-
-/** Runs `f`, then waits a macrotask: returns the rejections reported unhandled meanwhile. */
-async function unhandledDuring(f: () => Promise<unknown>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const listener = (e: unknown): void => {
-    seen.push(e);
-  };
-  process.on("unhandledRejection", listener);
-  try {
-    await f();
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  } finally {
-    process.off("unhandledRejection", listener);
-  }
-  return seen;
-}
 
 const bodiesOf = {
   fetchIt: async function fetchIt() {},

@@ -211,3 +211,19 @@ export function repoRoot(): string {
   while (!statSync(join(dir, "package.json"), { throwIfNoEntry: false })) dir = dirname(dir);
   return dir;
 }
+
+/** Runs `f`, then waits a macrotask: returns the rejections reported unhandled meanwhile. */
+export async function unhandledDuring(f: () => Promise<unknown>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const listener = (e: unknown): void => {
+    seen.push(e);
+  };
+  process.on("unhandledRejection", listener);
+  try {
+    await f();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  } finally {
+    process.off("unhandledRejection", listener);
+  }
+  return seen;
+}

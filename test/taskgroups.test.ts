@@ -37,6 +37,7 @@ import {
   catching,
   KeyError,
   ZeroDivisionError,
+  unhandledDuring,
 } from "./helpers.js";
 
 /** The names of an ExceptionGroup's exceptions. */
@@ -601,22 +602,6 @@ describe("TaskGroup: misuse", () => {
     ]);
   });
 });
-
-/** Runs `f`, then waits a macrotask: returns the rejections reported unhandled meanwhile. */
-async function unhandledDuring(f: () => Promise<unknown>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const listener = (e: unknown): void => {
-    seen.push(e);
-  };
-  process.on("unhandledRejection", listener);
-  try {
-    await f();
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  } finally {
-    process.off("unhandledRejection", listener);
-  }
-  return seen;
-}
 
 describe("TaskGroup: a body that is not a coroutine function", () => {
   test("an async function: a TypeError before the group is entered; the body does not run; nothing is unhandled", async () => {

@@ -32,6 +32,7 @@ import {
   cancelAfter,
   catching,
   sleepWithCleanup,
+  unhandledDuring,
   type Log,
 } from "./helpers.js";
 
@@ -363,22 +364,6 @@ describe("timeout(): errors while exiting, and their causes", () => {
     assert.deepEqual(log, [["ValueError", 10, "CancelledError"], ["result", undefined], ["end", 10, 0, 1]]);
   });
 });
-
-/** Runs `f`, then waits a macrotask: returns the rejections reported unhandled meanwhile. */
-async function unhandledDuring(f: () => Promise<unknown>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const listener = (e: unknown): void => {
-    seen.push(e);
-  };
-  process.on("unhandledRejection", listener);
-  try {
-    await f();
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  } finally {
-    process.off("unhandledRejection", listener);
-  }
-  return seen;
-}
 
 describe("timeout(): a body that is not a coroutine function", () => {
   test("an async function, or no function: a TypeError at the call of timeout or timeoutAt; the body does not run", () => {
