@@ -21,7 +21,7 @@
 import { RuntimeError, ValueError } from "./exceptions.js";
 import { Handle, TimerHandle } from "./events.js";
 import { Future, FutureExtra } from "./futures.js";
-import { anchorTask, Task } from "./tasks.js";
+import { anchorTask, createTaskName, Task } from "./tasks.js";
 import { anchorOnLoop, anchorPending } from "./internal/shapes.js";
 import { HostDriver } from "./internal/host.js";
 import {
@@ -34,6 +34,7 @@ import {
   slowCallback,
 } from "./internal/reports.js";
 import { ReadyQueue } from "./internal/ready-queue.js";
+import { checkOptions } from "./internal/options.js";
 import { TimerHeap } from "./internal/timer-heap.js";
 import { seededRandom } from "./internal/prng.js";
 import { enterLoop, runningLoopOrNull, setDefaultLoopFactory } from "./internal/running.js";
@@ -88,6 +89,9 @@ type Runnable = { _run(arg: unknown): void };
  * await loop.runUntilComplete(sleep(2000));
  * loop.close();
  */
+/** The keys of `EventLoopOptions`. */
+export const LOOP_KEYS: readonly string[] = ["clock", "seed", "debug", "slowCallbackMs"];
+
 export class EventLoop {
   /** @internal */ _ready = new ReadyQueue();
   /** @internal */ _timers = new TimerHeap<TimerHandle>();
@@ -126,7 +130,7 @@ export class EventLoop {
   private readonly _host: HostDriver;
 
   constructor(options: EventLoopOptions = {}) {
-    if (typeof options !== "object" || options === null) throw new TypeError("EventLoop: options must be an object");
+    checkOptions(options, "EventLoop", LOOP_KEYS, '{ clock: "virtual" }');
     const { clock = "real", seed, debug = false, slowCallbackMs = 100 } = options;
     if (clock !== "real" && clock !== "virtual") {
       throw new ValueError(`EventLoop: clock must be "real" or "virtual", got ${JSON.stringify(clock)}`);
@@ -192,12 +196,14 @@ export class EventLoop {
 
   /**
    * Wraps `coro` in a Task that starts at the next iteration.
-   * @throws TypeError if `coro` is not a coroutine object; RuntimeError if the loop is closed.
+   * @throws TypeError if `coro` is not a coroutine object, or `options` not an object with only
+   *   `name`; RuntimeError if the loop is closed.
    */
   createTask<T>(coro: Coroutine<T>, options?: { name?: string }): Task<T> {
-    const t = new Task<T>(coro, this as never);
-    if (options !== undefined && options.name !== undefined) t._name = String(options.name);
-    return t;
+    if (options === undefined) return new Task<T>(coro, this as never);
+    const name = createTaskName(options);
+    // A named task is made with its name, so that it draws no `Task-N` number (as in CPython).
+    return new Task<T>(coro, name === undefined ? (this as never) : { name, loop: this });
   }
 
   /**

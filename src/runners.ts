@@ -1,6 +1,7 @@
 /** `run` and `Runner`: the entry points of a program (asyncio's runners.py). */
 import { RuntimeError } from "./exceptions.js";
-import { EventLoop, type EventLoopOptions } from "./base-events.js";
+import { EventLoop, LOOP_KEYS, type EventLoopOptions } from "./base-events.js";
+import { checkOptions } from "./internal/options.js";
 import { allTasks } from "./tasks.js";
 import { gather } from "./gather.js";
 import { runningLoopOrNull } from "./internal/running.js";
@@ -14,6 +15,13 @@ export interface RunOptions extends EventLoopOptions {
 
 /** A coroutine object, or a function returning one (e.g. a generator function taking no argument). */
 export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
+
+const RUN_KEYS: readonly string[] = [...LOOP_KEYS, "loopFactory"];
+
+/** `run()`'s and `Runner`'s options: the loop's, and `loopFactory`. A misspelled key is an error. */
+function checkRunOptions(options: unknown, where: string): void {
+  checkOptions(options, where, RUN_KEYS, '{ clock: "virtual" }');
+}
 
 function toCoroutine<T>(main: Main<T>, where: string): Coroutine<T> {
   if (typeof main === "function" && main.constructor?.name === "AsyncFunction") checkCoroutine(main, where);
@@ -40,7 +48,9 @@ export class Runner {
   private _loop: EventLoop | null = null;
   private readonly _options: RunOptions;
 
+  /** @throws TypeError if `options` is not an object with only the keys of `RunOptions`. */
   constructor(options: RunOptions = {}) {
+    checkRunOptions(options, "Runner");
     this._options = options;
   }
 
@@ -111,7 +121,8 @@ async function cancelAllTasks(loop: EventLoop): Promise<void> {
  * exception handler, each task still pending (created during that shutdown: the tasks left are
  * cancelled once, as in CPython) and each failed task whose error nobody retrieved.
  *
- * @throws (at once) TypeError if `main` is not a coroutine object or a function returning one;
+ * @throws (at once) TypeError if `main` is not a coroutine object or a function returning one, or
+ *   `options` is not an object with only the keys of `RunOptions` (a misspelled key is an error);
  *   RuntimeError when called inside a running loop. The Promise rejects with `main`'s error.
  * @example
  * function* main() {
@@ -123,6 +134,7 @@ async function cancelAllTasks(loop: EventLoop): Promise<void> {
  */
 export function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   if (runningLoopOrNull() !== null) throw new RuntimeError("run() cannot be called from a running event loop");
+  if (options !== undefined) checkRunOptions(options, "run()");
   const coro = toCoroutine(main, "run()");
   const runner = new Runner(options);
   let result: Promise<T>;

@@ -16,6 +16,7 @@
  * coroutine ends by that error.
  */
 import { CancelledError, RuntimeError } from "./exceptions.js";
+import { checkOptions } from "./internal/options.js";
 import { badCancelMessage, Future, newCancelledError, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
 import { getEventLoop, getRunningLoop } from "./internal/running.js";
@@ -27,6 +28,20 @@ export interface TaskOptions {
   name?: string;
   /** The loop to run on (default: the running loop, else `getEventLoop()`). */
   loop?: EventLoop;
+}
+
+/** The keys of `TaskOptions`, and those `createTask` takes. */
+const TASK_KEYS: readonly string[] = ["name", "loop"];
+const CREATE_TASK_KEYS: readonly string[] = ["name"];
+
+/**
+ * @internal The name in `createTask`'s options (checked: an object with only `name`), or undefined.
+ * @throws TypeError for anything else, e.g. `createTask(coro, "name")` or `{ nmae: "x" }`.
+ */
+export function createTaskName(options: unknown): string | undefined {
+  checkOptions(options, "createTask", CREATE_TASK_KEYS, '{ name: "worker" }');
+  const name = (options as { name?: unknown }).name;
+  return name === undefined ? undefined : String(name);
 }
 
 const NONE: unique symbol = Symbol("none");
@@ -126,10 +141,15 @@ export class Task<T = unknown> extends Future<T> {
    */
   _flags = 0;
 
+  /**
+   * @throws TypeError if `coro` is not a coroutine object, or `options` is not an object with only
+   *   `name` and `loop`; RuntimeError if the loop is closed.
+   */
   constructor(coro: Coroutine<T>, options?: TaskOptions) {
     checkCoroutine(coro, "Task");
     // The loop passes itself (createTask) to skip an options object on the hot path.
     const o = options as (TaskOptions & { _ready?: unknown }) | undefined;
+    if (o !== undefined && o._ready === undefined) checkOptions(o, "Task", TASK_KEYS, '{ name: "worker" }');
     const loop = o === undefined ? getEventLoop() : o._ready !== undefined ? (o as unknown as EventLoop) : (o.loop ?? getEventLoop());
     super(loop as never);
     loop._checkClosed();
@@ -476,7 +496,8 @@ function creationSite(): string {
 
 /**
  * Wraps `coro` in a Task on the running loop; it starts at the loop's next iteration.
- * @throws TypeError if `coro` is not a coroutine object (for a Promise, use `fromPromise`);
+ * @throws TypeError if `coro` is not a coroutine object (for a Promise, use `fromPromise`), or
+ *   `options` is not an object with only `name`;
  *   RuntimeError outside a running loop.
  */
 export function createTask<T>(coro: Coroutine<T>, options?: { name?: string }): Task<T> {

@@ -2,6 +2,7 @@
 import { TimeoutError, ValueError, CancelledError } from "./exceptions.js";
 import { Future, setResultUnlessDone } from "./futures.js";
 import { checkAwaitable, ensureFuture } from "./tasks.js";
+import { checkOptions } from "./internal/options.js";
 import { timeout } from "./timeouts.js";
 import { checkDelay } from "./base-events.js";
 import { getEventLoop, getRunningLoop } from "./internal/running.js";
@@ -43,7 +44,7 @@ export function* wait<T>(
   fs: Iterable<Future<T>>,
   options: WaitOptions = {},
 ): Coroutine<[Set<Future<T>>, Set<Future<T>>]> {
-  checkOptions(options, "wait", WAIT_KEYS);
+  checkOptions(options, "wait", WAIT_KEYS, timeoutExample);
   if (fs instanceof Future || isCoroutine(fs)) {
     throw new TypeError(`wait: expects an array or Set of futures, not ${fs instanceof Future ? "a Future" : "a coroutine"}`);
   }
@@ -150,7 +151,7 @@ export function asCompleted<T>(
   aws: Iterable<Future<T> | Awaitable<T>>,
   options: { timeout?: number | null } = {},
 ): IterableIterator<Coroutine<T>> {
-  checkOptions(options, "asCompleted", AS_COMPLETED_KEYS);
+  checkOptions(options, "asCompleted", AS_COMPLETED_KEYS, timeoutExample);
   if (aws instanceof Future || isCoroutine(aws)) {
     throw new TypeError("asCompleted: expects an array or Set of awaitables, not a single awaitable");
   }
@@ -214,21 +215,9 @@ export function asCompleted<T>(
 const WAIT_KEYS: readonly string[] = ["timeout", "returnWhen"];
 const AS_COMPLETED_KEYS: readonly string[] = ["timeout"];
 
-/** The options must be a plain object with only `keys`: a positional timeout or a typo fails loudly. */
-function checkOptions(options: unknown, where: string, keys: readonly string[]): void {
-  const proto = typeof options === "object" && options !== null ? Object.getPrototypeOf(options) : undefined;
-  if (proto !== Object.prototype && proto !== null) {
-    const timeout = typeof options === "number" ? options : 1000;
-    throw new TypeError(
-      `${where}: the options must be an object such as { timeout: ${timeout} } (the timeout is not positional), got ${describe(options)}`,
-    );
-  }
-  for (const key in options as object) {
-    if (!keys.includes(key)) {
-      throw new TypeError(`${where}: unknown option ${JSON.stringify(key)}; the options are ${keys.join(", ")}`);
-    }
-  }
-}
+/** The options a bare number was probably meant as. */
+const timeoutExample = (given: unknown): string =>
+  `{ timeout: ${typeof given === "number" ? given : 1000} } (the timeout is not positional)`;
 
 /** `fs` must be an iterable object (an array or a Set), not null, a string or a number. */
 function checkCollection(fs: unknown, where: string, what: string): void {

@@ -65,6 +65,23 @@ describe("run()", () => {
     assert.equal(called, false);
   });
 
+  test("options: a misspelled key or a non-object is a TypeError at once, before main is called", () => {
+    let called = 0;
+    const main = function* (): Coroutine<number> {
+      called++;
+      return 1;
+    };
+    for (const [opts, re] of [
+      [{ clok: "virtual" }, /run\(\): unknown option "clok"; the options are clock, seed, debug, slowCallbackMs, loopFactory/],
+      [5, /run\(\): the options must be an object such as \{ clock: "virtual" \}, got a number \(5\)/],
+    ] as const) {
+      assert.throws(() => run(main, opts as never), (e: unknown) => e instanceof TypeError && re.test(e.message));
+    }
+    assert.throws(() => new Runner({ debugg: true } as never), (e: unknown) => e instanceof TypeError && /Runner: unknown option "debugg"/.test(e.message));
+    assert.throws(() => new EventLoop({ seeed: 1 } as never), (e: unknown) => e instanceof TypeError && /EventLoop: unknown option "seeed"; the options are clock, seed, debug, slowCallbackMs/.test(e.message));
+    assert.equal(called, 0);
+  });
+
   test("inside a running loop: RuntimeError at once, the coroutine does not run", async () => {
     const log: unknown[] = [];
     await vrun(function* () {

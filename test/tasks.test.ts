@@ -689,12 +689,31 @@ test("getName/setName; default names are Task-N with consecutive N", async () =>
     assert.match(na, /^Task-\d+$/);
     assert.match(nb, /^Task-\d+$/);
     const c = createTask(later(0, 0), { name: "worker" });
-    ev = [na.startsWith("Task-"), Number(nb.slice(5)) - Number(na.slice(5)), c.getName()];
+    // As CPython, a named task draws no number: the next unnamed one follows b.
+    const d = createTask(later(0, 0));
+    ev = [na.startsWith("Task-"), Number(nb.slice(5)) - Number(na.slice(5)), c.getName(), Number(d.getName().slice(5)) - Number(nb.slice(5))];
     c.setName("renamed");
     ev.push(c.getName());
-    yield* gather(a, b, c);
+    yield* gather(a, b, c, d);
   });
-  assert.deepEqual(ev, [true, 1, "worker", "renamed"]);
+  assert.deepEqual(ev, [true, 1, "worker", 1, "renamed"]);
+});
+
+test("bad input: createTask's options must be an object with only name; Task's, name and loop", async () => {
+  await vrun(function* () {
+    const c = later(0, 0);
+    for (const [opts, re] of [
+      [5, /createTask: the options must be an object such as \{ name: "worker" \}, got a number \(5\)/],
+      ["w", /createTask: the options must be an object .*got a string/],
+      [{ nmae: "x" }, /createTask: unknown option "nmae"; the options are name/],
+      [{ name: "x", loop: getRunningLoop() }, /createTask: unknown option "loop"/],
+    ] as const) {
+      assert.throws(() => createTask(c, opts as never), (e: unknown) => e instanceof TypeError && re.test(e.message));
+    }
+    assert.throws(() => new Task(c, { nmae: "x" } as never), (e: unknown) => e instanceof TypeError && /Task: unknown option "nmae"; the options are name, loop/.test(e.message));
+    assert.equal(allTasks().size, 1); // nothing was created
+    yield* createTask(c, { name: "ok" });
+  });
 });
 
 test("currentTask() and allTasks()", async () => {
