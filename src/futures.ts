@@ -420,10 +420,33 @@ export function doneWith<T>(value: T): IteratorResult<Suspension, T> {
 
 /** A short repr of a value for `toString()`. */
 export function short(v: unknown): string {
-  if (v instanceof Error) return `${v.name}(${JSON.stringify(v.message)})`;
-  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 37) + "..." : v);
+  if (v instanceof Error) return `${v.name}(${pyRepr(v.message)})`;
+  if (typeof v === "string") return reprlibStr(v);
   if (typeof v === "object" && v !== null) return Array.isArray(v) ? `[${v.length} items]` : `<${v.constructor?.name ?? "object"}>`;
   return String(v);
+}
+
+/** Python's `repr()` of a str: single quotes, unless the text has one and no double quote. */
+function pyRepr(text: string): string {
+  const q = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of text) {
+    if (ch === q || ch === "\\") out += "\\" + ch;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch < " " || ch === "\x7f") out += "\\x" + ch.charCodeAt(0).toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + q;
+}
+
+/** `reprlib.repr()` of a str, as a future's repr shows its result: at most 30 characters. */
+function reprlibStr(text: string): string {
+  const r = pyRepr(text.slice(0, 30));
+  if (r.length <= 30) return r;
+  const t = pyRepr(text.slice(0, 13) + text.slice(text.length - 14));
+  return t.slice(0, 13) + "..." + t.slice(t.length - 14);
 }
 
 /**

@@ -181,8 +181,8 @@ describe("close() and the errors never retrieved", () => {
     assert.deepEqual(
       reports.map(([ctx, closed]) => [ctx.message, ctx.exception, closed]),
       [
-        [`<Future finished exception=ValueError("lost")> exception was never retrieved`, lostError, true],
-        [`<Task finished name='forgotten' exception=ValueError("task failed")> exception was never retrieved`, taskError, true],
+        [`<Future finished exception=ValueError('lost')> exception was never retrieved`, lostError, true],
+        [`<Task finished name='forgotten' exception=ValueError('task failed')> exception was never retrieved`, taskError, true],
       ],
     );
     // Reported: the FinalizationRegistry does not report them again once they are collected.
@@ -249,7 +249,7 @@ describe("close() and the errors never retrieved", () => {
     }
     assert.deepEqual(
       reports.map(([ctx, closed]) => [ctx.message, ctx.exception, closed]),
-      [[`<Task finished name='forgotten' exception=ValueError("nobody sees this")> exception was never retrieved`, nobodySees, true]],
+      [[`<Task finished name='forgotten' exception=ValueError('nobody sees this')> exception was never retrieved`, nobodySees, true]],
     );
     await collectGarbage();
     assert.equal(reports.length, 1);

@@ -11,6 +11,7 @@ import {
   Future,
   CancelledError,
   InvalidStateError,
+  ValueError,
   type Coroutine,
 } from "../src/index.js";
 import { vrun, later, fail, realDelay } from "./helpers.js";
@@ -386,7 +387,7 @@ test("a task that is already done can be awaited by plain async code after run()
   await assert.rejects(Promise.resolve(failed), (e) => e === err);
   // The loop closed with that error unretrieved, so close() reported it: retrieving it later is too late.
   assert.equal(reports.length, 1);
-  assert.match(reports[0]!, /exception=Error\("late"\)> exception was never retrieved/);
+  assert.match(reports[0]!, /exception=Error\('late'\)> exception was never retrieved/);
 });
 
 test("a task nobody awaits never causes an unhandledRejection", async () => {
@@ -416,4 +417,32 @@ test("a task nobody awaits never causes an unhandledRejection", async () => {
     process.off("unhandledRejection", onUnhandled);
   }
   assert.deepEqual(unhandled, []);
+});
+
+test("toString() shows results and errors as CPython's repr does: quotes, escapes, reprlib's 30 characters", async () => {
+  // Each expected line is what CPython 3.13 prints for the same future (repr(f)).
+  const values = ["x", "it's", 'say "hi"', "both ' and \"", "a\nb\\c", "a".repeat(30), "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ"];
+  const out: string[] = [];
+  await vrun(function* () {
+    const loop = getRunningLoop();
+    for (const v of values) {
+      const f = loop.createFuture();
+      f.setResult(v);
+      out.push(String(f));
+    }
+    const f = loop.createFuture();
+    f.setException(new ValueError("it's bad"));
+    out.push(String(f));
+    f.exception();
+  });
+  assert.deepEqual(out, [
+    "<Future finished result='x'>",
+    `<Future finished result="it's">`,
+    `<Future finished result='say "hi"'>`,
+    `<Future finished result='both \\' and "'>`,
+    "<Future finished result='a\\nb\\\\c'>",
+    "<Future finished result='aaaaaaaaaaaa...aaaaaaaaaaaaa'>",
+    "<Future finished result='abcdefghijkl...789ABCDEFGHIJ'>",
+    `<Future finished exception=ValueError("it's bad")>`,
+  ]);
 });
