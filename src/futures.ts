@@ -13,7 +13,7 @@
  * Done callbacks never run synchronously: completion puts them on the loop's ready queue, in the
  * order they were added. A waiting Task is stored as a callback itself (no closure per await).
  */
-import { CancelledError, InvalidStateError } from "./exceptions.js";
+import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.js";
 import { getEventLoop } from "./internal/running.js";
 import type { Suspension } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
@@ -87,6 +87,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // The loop passes itself (createFuture) to skip the options object on the hot path.
     const o = options as (FutureOptions & { _ready?: unknown }) | undefined;
     this._loop = o === undefined ? getEventLoop() : o._ready !== undefined ? (o as unknown as EventLoop) : (o.loop ?? getEventLoop());
+    // Debug mode remembers where each future (or task) was made, for its reports; a task keeps its
+    // other debug state in the same record.
+    if (this._loop._debug) this._extras().debug = { source: creationSite(), swallowedAt: -1, reported: false };
   }
 
   /** The loop this future is bound to. */
@@ -298,7 +301,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal Where the future was created, in debug mode. */
   _sourceTraceback(): string | null {
-    return null;
+    return this._extra?.debug?.source ?? null;
+  }
+
+  /** @internal Whether it failed with an error (which may be any value, `null` included: JS can throw it). */
+  _hasFailed(): boolean {
+    return this._state === "failed";
   }
 
   /** @internal The CancelledError to raise for a cancelled future (kept, so the same one is raised each time). */
@@ -354,7 +362,7 @@ export class FutureExtra {
   unretrieved: Unretrieved | null = null;
   /** A task's AbortController behind `signal`, or (a string) the message of a cancellation requested before it. */
   signal: AbortController | string | null = null;
-  /** A task's debug-mode record. */
+  /** The debug-mode record: where it was made; for a task, also its swallowed-cancellation state. */
   debug: { source: string; swallowedAt: number; reported: boolean } | null = null;
   /** A task's message of its last cancellation requested while not waiting (CPython's `_cancel_message`). */
   cancelMessage: string | undefined = undefined;
@@ -392,6 +400,15 @@ export function badCancelMessage(msg: unknown): TypeError {
   return new TypeError(`cancel(msg): the message must be a string, got ${msg === null ? "null" : typeof msg}`);
 }
 
+/** This package's own source folder: its frames are left out of creation sites. */
+const OWN_SOURCES = new URL(".", import.meta.url).href;
+
+/** @internal Where a future or task is being created: the stack without our own frames. */
+export function creationSite(): string {
+  const lines = (new Error().stack ?? "").split("\n").slice(1);
+  return lines.filter((l) => !l.includes(OWN_SOURCES)).join("\n");
+}
+
 /**
  * @internal The result object of every suspension. The task that receives it reads `value` and
  * clears it at once; nothing else may keep it.
@@ -400,6 +417,14 @@ export const SUSPEND: { done: false; value: Waitable | undefined } = { done: fal
 
 /** @internal What `next()` of an awaitable returns to suspend its coroutine on `fut` (pending). */
 export function suspendOn(fut: Waitable): IteratorResult<Suspension, never> {
+  // A task takes the suspension at once (it clears `value`). Still set to the same awaitable, it was
+  // taken by something else, which resumed the coroutine before the awaitable was done: the
+  // coroutine is being iterated (`for…of`, spread), not run by a task. CPython: "await wasn't used
+  // with future". Left alone, the iteration would never end.
+  if (SUSPEND.value === fut) {
+    SUSPEND.value = undefined;
+    throw new RuntimeError(`await wasn't used with future: a coroutine waiting on ${fut.toString()} was resumed before it was done; run coroutines in a task (createTask, run), do not iterate them`);
+  }
   SUSPEND.value = fut;
   DONE.value = undefined;
   return SUSPEND as unknown as IteratorResult<Suspension, never>;

@@ -109,7 +109,7 @@ async function cancelAllTasks(loop: EventLoop): Promise<void> {
   for (const t of toCancel) {
     if (t.cancelled()) continue;
     const exc = t.exception();
-    if (exc !== null) {
+    if (t._hasFailed()) {
       loop.callExceptionHandler({ message: "unhandled exception during asyncio.run() shutdown", exception: exc, task: t });
     }
   }

@@ -15,7 +15,7 @@
  * is not waiting, the error is thrown in at its next step. The task is cancelled only if the
  * coroutine ends by that error.
  */
-import { CancelledError, RuntimeError } from "./exceptions.js";
+import { CancelledError, RuntimeError, ValueError } from "./exceptions.js";
 import { checkOptions } from "./internal/options.js";
 import { badCancelMessage, Future, newCancelledError, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
@@ -157,7 +157,6 @@ export class Task<T = unknown> extends Future<T> {
     if ((coro as { next?: unknown }).next === GEN_NEXT) this._flags = NATIVE;
     // As CPython, only an unnamed task draws a number: names given leave no gap in `Task-N`.
     this._name = o !== undefined && o._ready === undefined && o.name !== undefined ? String(o.name) : ++taskCounter;
-    if (loop._debug) this._extras().debug = { source: creationSite(), swallowedAt: -1, reported: false };
     loop._addTask(this);
   }
 
@@ -276,11 +275,6 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /** @internal */
-  override _sourceTraceback(): string | null {
-    return this._extra?.debug?.source ?? null;
-  }
-
-  /** @internal */
   override _cancelMsg(): string | undefined {
     return this._extra === null ? undefined : this._extra.cancelMessage;
   }
@@ -303,6 +297,7 @@ export class Task<T = unknown> extends Future<T> {
     const loop = this._loop;
     this._fut = null;
     loop._current = this;
+    SUSPEND.value = undefined; // a suspension left by code that iterated a coroutine is not this step's (futures.ts, suspendOn)
     if ((f & RESUME_YIELD) !== 0) {
       this._flags = f & ~RESUME_MASK;
       resumingYield = true;
@@ -353,9 +348,10 @@ export class Task<T = unknown> extends Future<T> {
     }
     const d = this._extra === null ? null : this._extra.debug;
     const delivering = d !== null && this._flags >= COUNT_ONE &&
-      (exc instanceof CancelledError || (this._fut !== null && this._fut._state === "cancelled"));
+      (exc instanceof CancelledError || (this._fut !== null && cancelledAwait(this._fut)));
     this._fut = null;
     loop._current = this;
+    SUSPEND.value = undefined; // a suspension left by code that iterated a coroutine is not this step's (futures.ts, suspendOn)
     let r: IteratorResult<Suspension, T>;
     try {
       const native = (this._flags & NATIVE) !== 0;
@@ -485,13 +481,13 @@ export function anchorTask(loop: EventLoop): Task<undefined> {
   return t;
 }
 
-/** This package's own source folder: its frames are left out of creation sites. */
-const OWN_SOURCES = new URL(".", import.meta.url).href;
 
-/** Where a task was created: the stack without its first line and without our own frames. */
-function creationSite(): string {
-  const lines = (new Error().stack ?? "").split("\n").slice(1);
-  return lines.filter((l) => !l.includes(OWN_SOURCES)).join("\n");
+/**
+ * Whether resuming from `f` delivers a CancelledError: it was cancelled, or it failed with one (a
+ * cancelled `gather` fails its outer future with the CancelledError, as CPython's does).
+ */
+function cancelledAwait(f: Waitable): boolean {
+  return f._state === "cancelled" || (f instanceof Future && f._state === "failed" && f._result instanceof CancelledError);
 }
 
 /**
@@ -530,7 +526,7 @@ export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
 export function ensureFuture<T>(aw: Future<T> | Awaitable<T>, loop?: EventLoop): Future<T> {
   if (aw instanceof Future) {
     if (loop !== undefined && aw._loop !== loop) {
-      throw new RuntimeError("ensureFuture: the future belongs to another loop than the one given");
+      throw new ValueError("ensureFuture: the future belongs to a different loop than the one given (CPython's ValueError)");
     }
     return aw;
   }

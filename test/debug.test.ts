@@ -129,7 +129,51 @@ describe("an exception nobody retrieved", () => {
   });
 });
 
+describe("debug mode: a plain future's error nobody retrieved", () => {
+  // CPython records source_traceback for every future in debug mode, not only for tasks.
+  test("is reported at close with where the future was made", async () => {
+    const { reports } = await withReports(
+      function* () {
+        const f = getRunningLoop().createFuture();
+        f.setException(new ValueError("plain future error"));
+        yield* sleep(0);
+      },
+      { debug: true, clock: "virtual" },
+    );
+    const about = reports.filter((r) => /never retrieved/.test(r));
+    assert.equal(about.length, 1, reports.join("\n---\n"));
+    assert.match(about[0]!, /<Future finished exception=ValueError\('plain future error'\)> exception was never retrieved/);
+    assert.match(about[0]!, /debug\.test/);
+  });
+});
+
 describe("debug mode: swallowed cancellation", () => {
+  test("a CancelledError that arrives through gather (its outer future fails with it) counts as delivered", async () => {
+    const { value, reports } = await withReports(
+      function* () {
+        const t = createTask(
+          (function* () {
+            try {
+              yield* gather(sleep(1000));
+            } catch {
+              // swallowed
+            }
+            return "swallowed";
+          })(),
+          { name: "swallow-gather" },
+        );
+        yield* sleep(1);
+        t.cancel();
+        return [yield* t, t.cancelling()];
+      },
+      { debug: true, clock: "virtual" },
+    );
+    assert.deepEqual(value, ["swallowed", 1]);
+    const about = reports.filter((r) => /swallow-gather/.test(r));
+    assert.equal(about.length, 1, reports.join("\n---\n"));
+    assert.match(about[0]!, /caught CancelledError and returned normally without calling uncancel\(\)/);
+  });
+
   test("a task that catches CancelledError, awaits again and returns is reported by name (CPython semantics kept)", async () => {
     const { value, reports } = await withReports(
       function* () {

@@ -17,6 +17,7 @@ import {
   ExceptionGroup,
   ValueError,
   ensureFuture,
+  EventLoop,
   timeout,
   type Coroutine,
 } from "../src/index.js";
@@ -884,5 +885,38 @@ test("ensureFuture of an array or a Set is a TypeError that points to gather(...
       assert.throws(() => ensureFuture(x as never), (e: unknown) => e instanceof TypeError && /ensureFuture: an awaitable was expected, got (an array|a Set); .*gather\(\.\.\.list\)/.test(e.message));
     }
     assert.equal(allTasks().size, 1); // only the main task: nothing was wrapped
+  });
+});
+
+test("ensureFuture of a future of another loop is a ValueError (CPython's)", async () => {
+  const other = new EventLoop({ clock: "virtual" });
+  const f = other.createFuture();
+  await vrun(function* () {
+    assert.throws(() => ensureFuture(f, getRunningLoop()), (e: unknown) => e instanceof ValueError && /belongs to a different loop/.test(e.message));
+  });
+  other.close();
+});
+
+test("a coroutine iterated instead of run in a task: RuntimeError at its second suspension (CPython: await wasn't used with future)", async () => {
+  await vrun(function* () {
+    const f = getRunningLoop().createFuture<number>();
+    function* g(): Coroutine<number> {
+      return yield* f;
+    }
+    let steps = 0;
+    assert.throws(
+      () => {
+        for (const _ of g()) if (++steps > 10) break;
+      },
+      (e: unknown) => e instanceof RuntimeError && /await wasn't used with future: a coroutine waiting on <Future pending> was resumed before it was done/.test(e.message),
+    );
+    assert.equal(steps, 1);
+    // A suspension taken by hand and dropped, then a task awaiting the same future: it runs normally
+    // (the task's step does not mistake that old suspension for its own).
+    g().next();
+    const t = createTask(g());
+    yield* sleep(0);
+    f.setResult(7);
+    assert.equal(yield* t, 7);
   });
 });
