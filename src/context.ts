@@ -9,6 +9,18 @@ export type Exit = { failed: false } | { failed: true; error: unknown };
 /**
  * An async context manager: `aenter()` runs before the body and its value is passed to it;
  * `aexit(exit)` runs after it, however it ended, and may answer `true` to suppress the body's error.
+ * Both are coroutines (write them as generator methods); `asyncWith` awaits them.
+ *
+ * @example
+ * class Connection implements AsyncContextManager<Connection> {
+ *   *aenter(): Coroutine<Connection> {
+ *     yield* this.open();
+ *     return this;
+ *   }
+ *   *aexit(exit: Exit): Coroutine<void> {
+ *     yield* this.close();   // the body's error, if any, is in `exit.error` and propagates
+ *   }
+ * }
  */
 export interface AsyncContextManager<T = unknown> {
   aenter(): Coroutine<T>;

@@ -15,7 +15,19 @@ export interface Suspension {
   readonly [suspensionBrand]: true;
 }
 
-/** A coroutine object: what a generator function (`function*`) returns. `yield*` it to await it. */
+/**
+ * A coroutine object: what a generator function (`function*`) returns. `yield*` it to await it.
+ * Calling the function runs nothing: the body starts when the coroutine is awaited or wrapped in a task.
+ *
+ * @example
+ * function* double(x: number): Coroutine<number> {
+ *   yield* sleep(10);
+ *   return 2 * x;
+ * }
+ * function* main(): Coroutine<void> {
+ *   console.log(yield* double(21));   // 42
+ * }
+ */
 export type Coroutine<T = unknown> = Generator<Suspension, T, unknown>;
 
 /** Anything `yield*` accepts in a coroutine: a coroutine, a `Future`/`Task`, or what `sleep`, `gather`… return. */

@@ -11,7 +11,20 @@ function named<T extends abstract new (...args: never[]) => Error>(cls: T, name:
   return cls;
 }
 
-/** The operation was cancelled: thrown into a coroutine at its await point by `Task.cancel()`. */
+/**
+ * The operation was cancelled: thrown into a coroutine at its await point by `Task.cancel()`.
+ *
+ * It is an `Error` like any other, so `catch (e)` catches it too, where Python's `except Exception`
+ * would not: rethrow it. Use `finally` for cleanup.
+ *
+ * @example
+ * try {
+ *   yield* work();
+ * } catch (e) {
+ *   if (e instanceof CancelledError) throw e;   // never swallow a cancellation
+ *   console.error("work failed", e);
+ * }
+ */
 export class CancelledError extends Error {
   constructor(message = "") {
     super(message);
@@ -99,12 +112,27 @@ function toPredicate(m: Matcher): (e: unknown) => boolean {
  * Several errors raised together, as by a `TaskGroup`. Extends `AggregateError`: `.exceptions`
  * (same array as `.errors`) holds them in order. `message` is Python's `str(eg)`:
  * `"unhandled errors in a TaskGroup (2 sub-exceptions)"`.
+ *
+ * @example
+ * try {
+ *   yield* taskGroup(function* (tg) { tg.createTask(a()); tg.createTask(b()); });
+ * } catch (e) {
+ *   if (!(e instanceof ExceptionGroup)) throw e;
+ *   const [timeouts, rest] = e.split(TimeoutError);   // Python's `except* TimeoutError`
+ *   if (rest !== null) throw rest;
+ *   console.log(`${timeouts!.exceptions.length} timed out`);
+ * }
  */
 export class ExceptionGroup extends AggregateError {
   /** The message without the sub-exception count (Python's `eg.message`). */
   readonly baseMessage: string;
+  /** The errors it holds, in order (a nested group stays a group). */
   readonly exceptions: readonly unknown[];
 
+  /**
+   * @throws TypeError if `message` is not a string or `exceptions` is not an array.
+   * @throws ValueError if `exceptions` is empty.
+   */
   constructor(message: string, exceptions: readonly unknown[]) {
     if (typeof message !== "string") throw new TypeError("ExceptionGroup: the message must be a string");
     if (!Array.isArray(exceptions)) {

@@ -50,13 +50,17 @@ class GatheringFuture<T> extends Future<T> {
 
 /**
  * Runs the awaitables concurrently (coroutines are wrapped in tasks at once) and returns a Future of
- * their results, in argument order, as a typed tuple.
+ * their results, in argument order, as a typed tuple. `gather` itself never blocks; `yield*` on its
+ * Future blocks until every child is done, or until the first error.
  *
  * - The first error (or child cancellation) is raised to the awaiter at once; the other children
- *   keep running (they are not cancelled), as in CPython.
+ *   keep running (they are not cancelled), as in CPython. Errors of children that end after that
+ *   are marked retrieved and never reported: keep the tasks to see them.
  * - With `{ returnExceptions: true }` as the last argument, errors are results instead.
- * - Cancelling the returned future, or the task waiting on it, cancels every child not done; the
- *   gather then raises `CancelledError` once they are done, even with `returnExceptions`.
+ * - Cancelling the returned future, or the task waiting on it, cancels every child not done. The
+ *   gather then raises `CancelledError`: with `returnExceptions`, once every child is done; without,
+ *   as soon as the first child ends cancelled (the others may still be running their `finally`
+ *   blocks).
  * - The same awaitable passed twice runs once and fills both slots.
  * - Outside a running loop, the children bind to `getEventLoop()`.
  *
@@ -64,8 +68,9 @@ class GatheringFuture<T> extends Future<T> {
  *   an array or Set (write `gather(...list)`), a Promise (wrap it with `fromPromise`), a generator
  *   function not called; and for a last plain-object argument with a key other than
  *   `returnExceptions`, or a `returnExceptions` that is not a boolean.
+ * @throws ValueError if the Futures given belong to different loops (CPython's).
  * @example
- * const [a, b] = yield* gather(fetch(1), fetch(2));            // both at once
+ * const [a, b] = yield* gather(fetchPage(1), fetchPage(2));       // both at once
  * const rs = yield* gather(...tasks, { returnExceptions: true }); // errors as values
  */
 export function gather<A extends readonly Aw[]>(...args: [...A, GatherOptions & { returnExceptions: true }]): Future<GatherSettled<A>>;

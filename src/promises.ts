@@ -38,10 +38,17 @@ class PromiseFuture<T> extends Future<T> {
  * `getEventLoop()`), so a coroutine can `yield*` it. With the function form, cancelling the future
  * aborts `signal` synchronously, so `fetch(url, { signal })` and the like really stop.
  *
- * While the promise is outstanding the virtual clock does not jump past it: the loop waits for it
- * in real time.
+ * Never blocks; `yield*` on the Future blocks until the promise settles. While the promise is
+ * outstanding the virtual clock does not jump past it: the loop waits for it in real time.
  *
- * @throws TypeError if `source` is neither a thenable nor a function returning one.
+ * Cancellation (of the Future, or of the task awaiting it) ends the Future at once with
+ * `CancelledError`; the promise's later outcome is ignored (a rejection is not reported). What it
+ * leaves behind: the promise's work goes on unless it honours `signal` (with a plain promise, which
+ * gets no signal, it always goes on).
+ * A function that throws synchronously gives a Future that failed with its error.
+ *
+ * @throws TypeError if `source` is neither a thenable nor a function returning one (the function
+ *   has then been called).
  * @example
  * const body = yield* fromPromise((signal) => fetch(url, { signal }).then((r) => r.text()));
  */

@@ -101,13 +101,17 @@ export class Queue<T = unknown> extends LoopBound {
   }
 
   /**
-   * Puts `item` into the queue, first waiting for a free slot while the queue is full.
+   * Puts `item` into the queue, first waiting for a free slot while the queue is full (never blocks
+   * on an unbounded queue). Blocked putters are served in FIFO order (see the class).
    *
    * Cancellation: a task cancelled while it waits puts nothing; if a free slot had been signalled to
    * it, the next waiting putter is woken instead.
    *
-   * @throws QueueShutDown if the queue is shut down (before or while waiting); CancelledError if the
-   *   task is cancelled while it waits; RuntimeError if the queue is bound to another event loop.
+   * @throws QueueShutDown if the queue is shut down (before or while waiting).
+   * @throws CancelledError if the task is cancelled while it waits.
+   * @throws RuntimeError if it has to wait and the queue is bound to another event loop, or if the
+   *   returned coroutine is awaited again after it finished.
+   * @throws TypeError from a `PriorityQueue` whose items cannot be ordered (see there).
    * @example
    * yield* q.put(item);
    */
@@ -117,7 +121,9 @@ export class Queue<T = unknown> extends LoopBound {
 
   /**
    * Puts `item` into the queue if there is a free slot, without blocking, and wakes one waiting getter.
-   * @throws QueueFull if the queue is full; QueueShutDown if it is shut down.
+   * @throws QueueFull if the queue is full.
+   * @throws QueueShutDown if it is shut down.
+   * @throws TypeError from a `PriorityQueue` whose items cannot be ordered (see there).
    */
   putNowait(item: T): void {
     if (this._isShutdown) throw new QueueShutDown("putNowait() on a shut-down queue");
@@ -129,14 +135,18 @@ export class Queue<T = unknown> extends LoopBound {
   }
 
   /**
-   * Removes and returns an item, first waiting while the queue is empty.
+   * Removes and returns an item, first waiting while the queue is empty. Blocked getters are served
+   * in FIFO order (see the class).
    *
    * Cancellation: a task cancelled while it waits takes nothing, and no item is lost: if an item had
    * been signalled to it, the next waiting getter is woken instead.
    *
    * @throws QueueShutDown if the queue is shut down and empty (a graceful shutdown still serves the
-   *   items left; an immediate one drops them); CancelledError if the task is cancelled while it
-   *   waits; RuntimeError if the queue is bound to another event loop.
+   *   items left; an immediate one drops them).
+   * @throws CancelledError if the task is cancelled while it waits.
+   * @throws RuntimeError if it has to wait and the queue is bound to another event loop, or if the
+   *   returned coroutine is awaited again after it finished.
+   * @throws TypeError from a `PriorityQueue` whose items cannot be ordered (see there).
    * @example
    * const item = yield* q.get();
    */
@@ -146,7 +156,9 @@ export class Queue<T = unknown> extends LoopBound {
 
   /**
    * Removes and returns an item if one is there, without blocking, and wakes one waiting putter.
-   * @throws QueueEmpty if the queue is empty; QueueShutDown if it is also shut down.
+   * @throws QueueEmpty if the queue is empty.
+   * @throws QueueShutDown if it is empty and shut down.
+   * @throws TypeError from a `PriorityQueue` whose items cannot be ordered (see there).
    */
   getNowait(): T {
     if (this._store.length === 0) {
@@ -160,7 +172,7 @@ export class Queue<T = unknown> extends LoopBound {
 
   /**
    * Marks one item got from the queue as processed. When every item put has been marked, `join()`
-   * returns. `shutdown(true)` marks the items it drops.
+   * returns. `shutdown(true)` marks the items it drops. Never blocks.
    * @throws ValueError if called more times than items were put.
    */
   taskDone(): void {
@@ -174,9 +186,11 @@ export class Queue<T = unknown> extends LoopBound {
    * Blocks until every item put into the queue has been got and marked done with `taskDone()`;
    * returns at once if none is unfinished.
    *
-   * Cancellation: a cancelled `join()` just stops waiting.
+   * Every task blocked in `join()` is woken at once when the last unfinished item is marked done.
+   * Cancellation: a cancelled `join()` just stops waiting; the queue is unchanged.
    *
    * @throws CancelledError if the task is cancelled while it waits.
+   * @throws RuntimeError if it has to wait and the queue is bound to another event loop.
    * @example
    * yield* q.join();   // every item processed
    */
@@ -190,7 +204,12 @@ export class Queue<T = unknown> extends LoopBound {
    * (and throws, unless a getter finds an item).
    *
    * With `immediate`, the items left are dropped at once (each counts as done for `join()`), so
-   * getters throw at once too.
+   * getters throw at once too. Never blocks; calling it again is allowed (`shutdown(true)` after
+   * `shutdown()` drops the items left).
+   *
+   * @example
+   * q.shutdown();       // consumers drain what is left, then get QueueShutDown
+   * q.shutdown(true);   // or: drop the rest now (join() then waits only for the items already got)
    */
   shutdown(immediate = false): void {
     this._isShutdown = true;
@@ -301,8 +320,10 @@ const QUEUE_PUT: OpHandler<void, Queue<unknown>> = {
  * Without `compare`, items are ordered like Python values: numbers and bigints by value, strings
  * by code point, arrays lexicographically element by element (like Python tuples), so `put([priority,
  * data])` works as in Python. Items that cannot be ordered (e.g. two different objects at the same
- * priority) throw `TypeError`, as Python does; pass `compare` (negative, zero, positive, like
- * `Array.prototype.sort`'s) to order anything.
+ * priority) make `put`, `putNowait`, `get` or `getNowait` throw `TypeError`, as Python does, with
+ * Python's aftermath: an item being put stays queued but does not count for `join()`; an item being
+ * got is lost. Pass `compare` (negative, zero, positive, like `Array.prototype.sort`'s) to order
+ * anything; an error it throws has the same effect.
  *
  * @example
  * const q = new PriorityQueue<[number, string]>();
@@ -314,6 +335,8 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
   /**
    * @param maxsize the capacity; `0` or less (the default) means unbounded.
    * @param compare orders two items (default: Python's ordering, see the class).
+   * @throws ValueError if `maxsize` is not an integer.
+   * @throws TypeError if `maxsize` is not a number, or `compare` is given and is not a function.
    */
   constructor(maxsize = 0, compare?: (a: T, b: T) => number) {
     super(maxsize);

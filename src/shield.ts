@@ -4,17 +4,21 @@ import { checkAwaitable, ensureFuture } from "./tasks.js";
 import type { Awaitable } from "./coroutines.js";
 
 /**
- * Returns a Future that mirrors `aw` (a coroutine is wrapped in a task) but whose cancellation does
- * not reach `aw`: cancelling the task that waits on `yield* shield(x)` raises `CancelledError` in
- * that task while `x` runs on. The other direction still holds: if `x` itself is cancelled, the
- * shield is cancelled too. Keep a reference to `x` if you want its result later.
+ * Returns a Future that mirrors `aw` (a coroutine is wrapped in a task at once) but whose
+ * cancellation does not reach `aw`: cancelling the task that waits on `yield* shield(x)` raises
+ * `CancelledError` in that task at once, while `x` runs on. The other direction still holds: if `x`
+ * itself is cancelled, the shield is cancelled too. If `aw` is already done, it is returned as is.
+ *
+ * `shield` itself never blocks; `yield*` on its Future blocks until `x` is done or the waiting task
+ * is cancelled. What a cancellation leaves behind: `x`, still running, and nothing else waiting for
+ * it. If `x` then fails, its error is marked retrieved (never reported): keep a reference to `x`
+ * and await it if you want its result or its error later.
  *
  * @throws TypeError if `aw` is not awaitable: a Promise (wrap it with `fromPromise`), a generator
  *   function not called, an array (shield `gather(...list)`).
  * @example
  * const save = createTask(saveToDisk(doc));
- * try { yield* shield(save); } catch (e) { if (e instanceof CancelledError) { // save goes on
- * } throw e; }
+ * const ok = yield* shield(save);   // if this task is cancelled here, it stops; the save goes on
  */
 export function shield<T>(aw: Future<T> | Awaitable<T>): Future<T> {
   checkAwaitable(aw, "shield");

@@ -17,8 +17,10 @@ import { anchorShape } from "./internal/shapes.js";
  * Cancelling the sleeping task cancels the timer; the `CancelledError` surfaces here.
  * `sleep(Infinity)` sleeps until the task is cancelled.
  *
- * @throws TypeError if `ms` is not a number; ValueError if it is NaN (checked when called);
- *   RuntimeError if the same sleep is awaited again after it finished.
+ * @throws TypeError if `ms` is not a number (checked when called).
+ * @throws ValueError if `ms` is NaN (checked when called).
+ * @throws CancelledError if the task is cancelled while it sleeps.
+ * @throws RuntimeError if a `sleep(ms)` with `ms > 0` is awaited again after it finished.
  * @example
  * function* tick() {
  *   for (;;) { console.log("tick"); yield* sleep(1000); }

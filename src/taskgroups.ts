@@ -20,6 +20,16 @@ import { anchorShape } from "./internal/shapes.js";
  * A group of tasks that live no longer than the block that owns them. Use it through
  * `taskGroup(body)` (or `asyncWith(new TaskGroup(), body)`).
  *
+ * - The end of the block blocks until every task of the group is done, even if the owning task is
+ *   cancelled meanwhile (then it cancels them first, waits, and re-raises the `CancelledError`).
+ * - The first task to fail (with anything but `CancelledError`) cancels the other tasks and the
+ *   body, at its current await point; the group absorbs that cancellation of the body on exit.
+ *   A task that ends cancelled is not a failure.
+ * - An error in the body also cancels the tasks.
+ * - The errors are raised together as one `ExceptionGroup`: the tasks' in the order they failed,
+ *   then the body's. It is raised even if the owning task was also cancelled from outside; that
+ *   cancellation stays requested, so the task's next await raises `CancelledError`.
+ *
  * @example
  * yield* taskGroup(function* (tg) {
  *   tg.createTask(download("a"));
@@ -44,9 +54,12 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   }
 
   /**
-   * Starts `coro` as a task of this group (at the loop's next iteration).
+   * Starts `coro` as a task of this group (at the loop's next iteration). Never blocks. Allowed from
+   * the body and from the group's tasks, until the last task is done.
    * @throws RuntimeError if the group was not entered, has finished, or is shutting down after an
-   *   error; TypeError if `coro` is not a coroutine.
+   *   error or a cancellation (`coro` is then closed without running).
+   * @throws TypeError if `coro` is not a coroutine, or `options` is not an object or has a key other
+   *   than `name`.
    */
   createTask<T>(coro: Coroutine<T>, options?: { name?: string }): Task<T> {
     const refusal = !this._entered
@@ -158,13 +171,21 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
 
 /**
  * Runs `body(tg)` with a new TaskGroup and returns the body's value once every task of the group
- * is done. See `TaskGroup` for the error and cancellation rules.
+ * is done (it blocks until then). See `TaskGroup` for the error and cancellation rules.
  * @throws ExceptionGroup of the children's (and the body's) errors, without a `cause` (CPython
- *   raises it `from None`). TypeError (when awaited, before the group is
- *   entered) if `body` is not a function or is an `async` function: write it as a generator
- *   function, `function* (tg) { ... }`, with `yield*` instead of `await`. A plain-function body
- *   that returns a Promise is a body error: the group cancels its tasks and raises an
- *   ExceptionGroup holding that TypeError.
+ *   raises it `from None`).
+ * @throws CancelledError if the task is cancelled from outside (after the group's tasks are done)
+ *   and no task failed.
+ * @throws RuntimeError (when awaited) outside a task.
+ * @throws TypeError (when awaited, before the group is entered) if `body` is not a function or is
+ *   an `async` function: write it as a generator function, `function* (tg) { ... }`, with `yield*`
+ *   instead of `await`. A plain-function body that returns a Promise is a body error: the group
+ *   cancels its tasks and raises an ExceptionGroup holding that TypeError.
+ * @example
+ * const [a, b] = yield* taskGroup(function* (tg) {
+ *   return [tg.createTask(fetchPage(1)), tg.createTask(fetchPage(2))] as const;
+ * });
+ * console.log(a.result(), b.result());   // both tasks are done here
  */
 export function* taskGroup<R>(body: WithBody<TaskGroup, R>): Coroutine<R> {
   checkBody(body, "taskGroup");

@@ -20,7 +20,16 @@ export type TimeoutState = "created" | "active" | "expiring" | "expired" | "fini
 /**
  * A deadline for a block of code, as an async context manager (`asyncWith(new Timeout(when), body)`)
  * or through `timeout(ms, body)` / `timeoutAt(when, body)`. `when` is an absolute loop time in ms,
- * or `null` for no deadline.
+ * or `null` for no deadline. A Timeout is entered once, by one task.
+ *
+ * `toString()`: `<Timeout [active] when=1000>`, `<Timeout [expired]>`.
+ *
+ * @example
+ * yield* timeout(1000, function* (t) {
+ *   const header = yield* readHeader();
+ *   t.reschedule(getRunningLoop().time() + header.bodyMs);   // more time for the body
+ *   yield* readBody(header);
+ * });
  */
 export class Timeout implements AsyncContextManager<Timeout> {
   private _state: TimeoutState = "created";
@@ -29,6 +38,11 @@ export class Timeout implements AsyncContextManager<Timeout> {
   private _task: Task<unknown> | null = null;
   private _cancelling = 0;
 
+  /**
+   * @param when the deadline (loop time, ms), or `null` for none; a past one expires at the first
+   *   iteration after entering.
+   * @throws TypeError if `when` is not a number or null; ValueError if it is NaN.
+   */
   constructor(when: number | null) {
     if (when !== null) checkDelay(when, "Timeout: when");
     this._when = when;
@@ -41,8 +55,9 @@ export class Timeout implements AsyncContextManager<Timeout> {
 
   /**
    * Moves the deadline to `when` (loop time, ms; `null`: none). A deadline already past expires
-   * at the next iteration.
+   * at the next iteration. Never blocks.
    * @throws RuntimeError if the Timeout is not active (not entered yet, expired or exited).
+   * @throws TypeError if `when` is not a number or null; ValueError if it is NaN.
    */
   reschedule(when: number | null): void {
     if (this._state !== "active") {
@@ -65,7 +80,10 @@ export class Timeout implements AsyncContextManager<Timeout> {
     return this._state === "expiring" || this._state === "expired";
   }
 
-  /** @throws RuntimeError if entered twice or outside a task. */
+  /**
+   * Enters: arms the deadline for the current task. Never blocks.
+   * @throws RuntimeError if entered twice or outside a task.
+   */
   *aenter(): Coroutine<Timeout> {
     if (this._state !== "created") throw new RuntimeError("Timeout has already been entered");
     const task = currentTask();
@@ -77,7 +95,11 @@ export class Timeout implements AsyncContextManager<Timeout> {
     return this;
   }
 
-  /** Turns the cancellation it caused into TimeoutError; other errors pass through. */
+  /**
+   * Exits: disarms the deadline, and turns the cancellation it caused into TimeoutError (unless
+   * another cancellation of the task is still pending); other errors pass through. Never blocks.
+   * @throws TimeoutError if the deadline passed and the body ended by the CancelledError it caused.
+   */
   *aexit(exit: Exit): Coroutine<void> {
     this._handle?.cancel();
     this._handle = null;
@@ -119,15 +141,22 @@ function markTimeout(e: unknown): void {
 }
 
 /**
- * Runs `body(timeout)` with a deadline `ms` from now (`null`: none) and returns its value. If the
- * deadline passes, the body is cancelled at its await point, its `finally` blocks run (they may
- * await), and then `TimeoutError` is raised. Nested timeouts each raise for their own deadline.
+ * Runs `body(timeout)` with a deadline `ms` after the moment it is awaited (`null`: none) and
+ * returns its value. If the deadline passes, the body is cancelled at its await point, its `finally`
+ * blocks run (they may await), and then `TimeoutError` is raised. Nested timeouts each raise for
+ * their own deadline. A cancellation of the task from elsewhere passes through as `CancelledError`,
+ * even if the deadline passed too. If the body, cancelled by the deadline, throws another error
+ * instead, that error passes through with a `TimeoutError` as its `cause` (if it had none).
  *
- * @throws TimeoutError on expiry (its `cause` is the CancelledError it replaces); whatever the
- *   body throws; RuntimeError outside a task. TypeError at once (as for a bad `ms`) if `body` is not
- *   a function or is an `async` function, which the deadline could not stop: write it as a
- *   generator function, `function* (t) { ... }`, with `yield*` instead of `await`. TypeError once
- *   the body has run if it is a plain function that returned a Promise (see `asyncWith`).
+ * @throws TimeoutError on expiry (its `cause` is the CancelledError it replaces).
+ * @throws CancelledError if the task is cancelled from elsewhere.
+ * @throws whatever the body throws.
+ * @throws RuntimeError (when awaited) outside a task.
+ * @throws TypeError at once if `ms` is not a number or null, or if `body` is not a function or is
+ *   an `async` function, which the deadline could not stop: write it as a generator function,
+ *   `function* (t) { ... }`, with `yield*` instead of `await`. TypeError once the body has run if
+ *   it is a plain function that returned a Promise (see `asyncWith`).
+ * @throws ValueError at once for a NaN `ms`.
  * @example
  * try {
  *   yield* timeout(3000, function* () { yield* longJob(); });
@@ -142,7 +171,15 @@ export function timeout<R>(ms: number | null, body: WithBody<Timeout, R>): Corou
   return timeoutBody(() => (ms === null ? null : getRunningLoop().time() + ms), body);
 }
 
-/** Like `timeout`, with an absolute deadline `when` (loop time, ms) or `null`; it throws the same. */
+/**
+ * Like `timeout`, with an absolute deadline `when` (loop time, ms) or `null`; it throws the same.
+ *
+ * @example
+ * const deadline = getRunningLoop().time() + 5000;
+ * for (const job of jobs) {
+ *   yield* timeoutAt(deadline, function* () { yield* handle(job); });   // one deadline for all
+ * }
+ */
 export function timeoutAt<R>(when: number | null, body: WithBody<Timeout, R>): Coroutine<R> {
   if (when !== null) checkDelay(when, "timeoutAt: when");
   checkBody(body, "timeoutAt");

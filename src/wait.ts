@@ -10,7 +10,7 @@ import { describe, isCoroutine, type Awaitable, type Coroutine } from "./corouti
 
 /** `wait` returns when any awaitable is done. */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
-/** `wait` returns when any awaitable fails (or all are done). */
+/** `wait` returns when any awaitable fails (or all are done); a cancelled one is not a failure. */
 export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
 /** `wait` returns when all awaitables are done. */
 export const ALL_COMPLETED = "ALL_COMPLETED";
@@ -28,9 +28,14 @@ export interface WaitOptions {
 
 /**
  * Waits for the futures/tasks in `fs` (an array or a Set) and returns `[done, pending]` as two Sets.
+ * Blocks until `returnWhen` holds (default: every one is done) or `timeout` ms have passed, and at
+ * least until the next loop iteration, even if all are done already.
  * Never raises their errors and never cancels them; on `timeout` it simply returns what is done.
  * If the waiting task is cancelled, `CancelledError` is raised here and `fs` are left running.
  *
+ * It is a coroutine: the arguments are checked when it is awaited, not when it is called.
+ *
+ * @throws CancelledError if the task is cancelled while it waits.
  * @throws TypeError if `fs` is not an array or Set (null, a single future or coroutine…), for an
  *   element that is not a Future or Task (a coroutine: wrap it with `createTask`; a Promise: with
  *   `fromPromise`), for `options` that is not a plain object (a bare number: write
@@ -91,12 +96,19 @@ export function* wait<T>(
 /**
  * Waits for `aw` with a deadline of `ms` (`null`: none) and returns its result. On expiry, `aw` is
  * cancelled and waited for (its `finally` blocks run), then `TimeoutError` is raised. If the waiting
- * task is cancelled, `aw` is cancelled too. If `aw` suppresses the cancellation and returns a value
- * instead, that value is returned. To keep `aw` running on expiry, pass `shield(aw)`.
+ * task is cancelled, `aw` is cancelled too, and waited for the same way. If `aw` suppresses the
+ * cancellation and returns a value instead, that value is returned. To keep `aw` running on expiry,
+ * pass `shield(aw)`. A coroutine `aw` runs in the waiting task (as in CPython 3.12+); with
+ * `ms <= 0` it is wrapped in a task and cancelled before it starts.
  *
- * @throws TimeoutError on expiry; whatever `aw` throws; TypeError if `aw` is not awaitable (a
- *   Promise: wrap it with `fromPromise`; a generator function: call it; an array: pass
- *   `gather(...list)`) or `ms` is not a number or null; ValueError for a NaN `ms`.
+ * It is a coroutine: the arguments are checked, and the deadline starts, when it is awaited.
+ *
+ * @throws TimeoutError on expiry (its `cause` is the CancelledError it replaces).
+ * @throws CancelledError if the waiting task is cancelled.
+ * @throws whatever `aw` throws.
+ * @throws TypeError if `aw` is not awaitable (a Promise: wrap it with `fromPromise`; a generator
+ *   function: call it; an array: pass `gather(...list)`) or `ms` is not a number or null.
+ * @throws ValueError for a NaN `ms`.
  * @example
  * const results = yield* waitFor(gather(t1, t2, t3), 4000);
  */
@@ -135,16 +147,25 @@ function* cancelAndWait(fut: Future<any>): Coroutine<void> {
 /**
  * Runs the awaitables concurrently and returns an iterable of coroutines, one per awaitable: the
  * n-th returns the result (or throws the error) of the n-th awaitable to finish.
- * Input order is kept for equal completion, where CPython's set order is arbitrary.
+ * Input order is kept for equal completion, where CPython's set order is arbitrary; an awaitable
+ * given twice counts once.
  *
- * @throws TimeoutError from the pending coroutines once `timeout` ms have passed. At once:
- *   TypeError if `aws` is not an array or Set (null, a single awaitable…) or holds something not
- *   awaitable (a Promise: wrap it with `fromPromise`), if `options` is not a plain object (a bare
- *   number: write `{ timeout: 1000 }`) or has another key than `timeout`, or for a timeout that is
- *   not a number or null; ValueError for a NaN timeout. Nothing is scheduled when it throws.
+ * `asCompleted` itself never blocks (the coroutines are wrapped in tasks at once, on the running
+ * loop or `getEventLoop()`); awaiting the n-th coroutine blocks until n awaitables are done.
+ * Nothing is ever cancelled for you: on timeout, or if a task awaiting one of the coroutines is
+ * cancelled, the awaitables still running run on.
+ *
+ * @throws TimeoutError from the coroutines still pending once `timeout` ms have passed.
+ * @throws CancelledError from a coroutine whose awaiting task is cancelled.
+ * @throws TypeError at once if `aws` is not an array or Set (null, a single awaitable…) or holds
+ *   something not awaitable (a Promise: wrap it with `fromPromise`), if `options` is not a plain
+ *   object (a bare number: write `{ timeout: 1000 }`) or has another key than `timeout`, or for a
+ *   timeout that is not a number or null. Nothing is scheduled when it throws.
+ * @throws ValueError at once for a NaN timeout.
+ * @throws ValueError at once if a Future belongs to another loop (the coroutines before it are already wrapped in tasks, as in CPython).
  * @example
- * for (const next of asCompleted([fetch(3), fetch(1), fetch(2)])) {
- *   console.log(yield* next);   // 1, 2, 3: in the order they finish
+ * for (const next of asCompleted([sleep(300, "c"), sleep(100, "a"), sleep(200, "b")])) {
+ *   console.log(yield* next);   // a, b, c: in the order they finish
  * }
  */
 export function asCompleted<T>(

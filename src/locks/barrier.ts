@@ -79,11 +79,12 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
    * `parties - 1` (the last to arrive gets `parties - 1` and does not block). A task that arrives
    * while the previous round drains or resets waits for it to finish first.
    *
-   * Cancellation: a task cancelled while it waits leaves the round (`nWaiting` drops by one);
-   * the others keep waiting.
+   * Cancellation: a task cancelled while it waits for the round leaves it (`nWaiting` drops by one)
+   * and the others keep waiting; the barrier is not broken.
    *
-   * @throws BrokenBarrierError if the barrier is broken, or is reset or aborted while the task waits;
-   *   CancelledError if the task is cancelled.
+   * @throws BrokenBarrierError if the barrier is broken, or is reset or aborted while the task waits.
+   * @throws CancelledError if the task is cancelled while it waits.
+   * @throws RuntimeError if it has to wait and the barrier is bound to another event loop.
    * @example
    * const i = yield* barrier.wait();
    */
@@ -109,6 +110,13 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
   /**
    * Puts the barrier back to `filling`. Tasks waiting in it get BrokenBarrierError; a broken
    * barrier works again. Blocks only to take the internal lock.
+   *
+   * If tasks are still inside `wait()`, the barrier is `resetting` until the last of them has left:
+   * newcomers wait for that.
+   *
+   * @throws CancelledError if the task is cancelled while it takes the internal lock (nothing changed).
+   * @example
+   * yield* barrier.reset();   // a fresh round; waiters of the old one get BrokenBarrierError
    */
   *reset(): Coroutine<void> {
     const cond = this._cond;
@@ -125,6 +133,18 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
   /**
    * Breaks the barrier: tasks waiting in it, and every later `wait()`, get BrokenBarrierError until
    * `reset()`. Use it when a party cannot arrive (e.g. it failed). Blocks only to take the internal lock.
+   *
+   * @throws CancelledError if the task is cancelled while it takes the internal lock (nothing changed).
+   * @example
+   * function* party(i: number) {
+   *   try {
+   *     yield* prepare(i);
+   *   } catch (e) {
+   *     yield* barrier.abort();   // the others get BrokenBarrierError instead of waiting forever
+   *     throw e;
+   *   }
+   *   yield* barrier.wait();
+   * }
    */
   *abort(): Coroutine<void> {
     const cond = this._cond;

@@ -44,7 +44,10 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
   /** @internal Created at the first wait. */
   _waiters: WaiterQueue | null = null;
 
-  /** @param lock the lock to use (default: a new Lock). */
+  /**
+   * @param lock the lock to use (default: a new Lock).
+   * @throws TypeError if `lock` is given and is not a `Lock`.
+   */
   constructor(lock?: Lock) {
     super();
     if (lock === undefined || lock === null) {
@@ -66,7 +69,10 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
     return this._lock.acquire();
   }
 
-  /** Releases the underlying lock: see `Lock.release()`. @throws RuntimeError if it is not locked. */
+  /**
+   * Releases the underlying lock: see `Lock.release()`. Never blocks.
+   * @throws RuntimeError if it is not locked.
+   */
   release(): void {
     this._lock.release();
   }
@@ -95,7 +101,9 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
    * by an error is passed on to the next waiter (a spurious wake-up, which the protocol allows), so
    * none is lost. Always re-check the state after `wait()`, or use `waitFor()`.
    *
-   * @throws RuntimeError if the lock is not held; CancelledError if cancelled (lock held again).
+   * @throws RuntimeError if the lock is not locked (by any task: a Lock has no owner), or if the
+   *   condition is bound to another event loop (the lock is then still held, not released).
+   * @throws CancelledError if the task is cancelled while it waits (the lock is held again).
    * @example
    * using _ = yield* cond.hold();
    * while (!ready()) yield* cond.wait();
@@ -142,7 +150,9 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
    * Waits (as `wait()`) until `predicate()` returns a truthy value, and returns that value. The
    * predicate is checked first, so a true predicate returns at once without releasing the lock.
    *
-   * @throws RuntimeError if it has to wait and the lock is not held; CancelledError as `wait()`.
+   * @throws RuntimeError as `wait()`, if it has to wait.
+   * @throws CancelledError as `wait()` (the lock is held again).
+   * @throws whatever `predicate` throws.
    * @example
    * using _ = yield* cond.hold();
    * const item = yield* cond.waitFor(() => queue.shift());
@@ -159,7 +169,8 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
   /**
    * Wakes up to `n` tasks waiting in `wait()` (the longest-waiting first). They return from `wait()`
    * only once they re-acquire the lock, which the caller still holds. Never blocks.
-   * @throws RuntimeError if the lock is not held.
+   * @throws RuntimeError if the lock is not locked.
+   * @throws TypeError if `n` is not a number.
    */
   notify(n = 1): void {
     if (typeof n !== "number") throw new TypeError(`notify: n must be a number, got ${typeof n}`);
@@ -167,7 +178,10 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
     this._notify(n);
   }
 
-  /** Wakes every task waiting in `wait()`. @throws RuntimeError if the lock is not held. */
+  /**
+   * Wakes every task waiting in `wait()`, as `notify()`. Never blocks.
+   * @throws RuntimeError if the lock is not locked.
+   */
   notifyAll(): void {
     this.notify(this._waiters?.size ?? 0);
   }

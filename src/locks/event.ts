@@ -43,6 +43,7 @@ export class Event extends LoopBound {
   /**
    * Sets the flag and wakes every task blocked in `wait()` (in their arrival order). Tasks that call
    * `wait()` afterwards do not block, until `clear()`. Does nothing if the flag is already set.
+   * Never blocks.
    */
   set(): void {
     if (!this._value) {
@@ -63,8 +64,9 @@ export class Event extends LoopBound {
    * Cancellation: a task cancelled while it waits just leaves (O(1)); the other waiters are not
    * affected.
    *
-   * @throws CancelledError if the task is cancelled while it waits; RuntimeError if the event is
-   *   bound to another event loop.
+   * @throws CancelledError if the task is cancelled while it waits.
+   * @throws RuntimeError if it has to wait and the event is bound to another event loop, or if the
+   *   returned coroutine is awaited again after it finished.
    * @example
    * yield* event.wait();
    */

@@ -64,8 +64,9 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
    * Cancellation: a task cancelled while it waits leaves the queue and does not get the lock; if it
    * had already been woken, the lock is handed to the next waiter.
    *
-   * @throws CancelledError if the task is cancelled while it waits; RuntimeError if the lock is
-   *   bound to another event loop.
+   * @throws CancelledError if the task is cancelled while it waits.
+   * @throws RuntimeError if it has to wait and the lock is bound to another event loop, or if the
+   *   returned coroutine is awaited again after it finished.
    * @example
    * yield* lock.acquire();
    * try {

@@ -80,8 +80,9 @@ export class Semaphore extends LoopBound implements AsyncContextManager<void> {
    * Cancellation: a task cancelled while it waits takes no permit; if a permit had already been
    * handed to it, it goes to the next waiter (or back to the counter). None is lost or doubled.
    *
-   * @throws CancelledError if the task is cancelled while it waits; RuntimeError if the semaphore
-   *   is bound to another event loop.
+   * @throws CancelledError if the task is cancelled while it waits.
+   * @throws RuntimeError if it has to wait and the semaphore is bound to another event loop, or if
+   *   the returned coroutine is awaited again after it finished.
    * @example
    * yield* sem.acquire();
    * try {
@@ -201,14 +202,17 @@ const SEMAPHORE_ACQUIRE: OpHandler<unknown, Semaphore> = {
 export class BoundedSemaphore extends Semaphore {
   /** @internal */ readonly _boundValue: number;
 
-  /** @param value the initial and maximum number of permits (default 1). */
+  /**
+   * @param value the initial and maximum number of permits (default 1).
+   * @throws ValueError if `value` is negative or not an integer; TypeError if it is not a number.
+   */
   constructor(value = 1) {
     super(value);
     this._boundValue = value;
   }
 
   /**
-   * Gives a permit back, as `Semaphore.release()`.
+   * Gives a permit back, as `Semaphore.release()`. Never blocks.
    * @throws ValueError if that would raise the count above the initial value.
    */
   override release(): void {
