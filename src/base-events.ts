@@ -35,7 +35,7 @@ import {
 } from "./internal/reports.js";
 import { ReadyQueue } from "./internal/ready-queue.js";
 import { checkOptions } from "./internal/options.js";
-import { TimerHeap } from "./internal/timer-heap.js";
+import { TimerHeap, type HeapTimer } from "./internal/timer-heap.js";
 import { seededRandom } from "./internal/prng.js";
 import { enterLoop, runningLoopOrNull, setDefaultLoopFactory } from "./internal/running.js";
 import { checkCoroutine, type Coroutine } from "./coroutines.js";
@@ -89,6 +89,17 @@ type Runnable = { _run(arg: unknown): void };
  * await loop.runUntilComplete(sleep(2000));
  * loop.close();
  */
+/** Pushes `items` in a seeded order (Fisher–Yates with `random()` in [0, 1)). */
+function pushPermuted(q: ReadyQueue, items: unknown[], random: () => number): void {
+  for (let k = items.length - 1; k > 0; k--) {
+    const j = Math.floor(random() * (k + 1));
+    const x = items[k];
+    items[k] = items[j];
+    items[j] = x;
+  }
+  for (const x of items) q.push(x, undefined);
+}
+
 /** The keys of `EventLoopOptions`. */
 export const LOOP_KEYS: readonly string[] = ["clock", "seed", "debug", "slowCallbackMs"];
 
@@ -450,9 +461,12 @@ export class EventLoop {
     for (;;) {
       if (left === 0) {
         if (q.size === 0 && !this._stopping && !this._advance()) return IDLE;
+        // With a seed, the callbacks ready now run in a seeded order, then the timers due, in deadline
+        // order (only equal deadlines are permuted): CPython never runs a due timer before a ready
+        // callback of the same iteration, nor a later deadline before an earlier one.
+        if (this._rng !== null && q.size > 1) q.shuffle(q.size, this._rng);
         this._moveDueTimers();
         left = q.size;
-        if (left > 1 && this._rng !== null) q.shuffle(left, this._rng);
         if (left === 0 || this._debug) {
           // An empty iteration, or one run with debug checks: the rare paths.
           if (left > 0) this._runDebug(left);
@@ -521,12 +535,20 @@ export class EventLoop {
     if (timers.items.length === 0) return;
     const q = this._ready;
     const end = this._virtual ? this._vtime : now();
+    const rng = this._rng;
+    let same: HeapTimer[] | null = null; // with a seed: the timers of one deadline, to permute
     for (;;) {
       const t = timers.peek();
       if (t === undefined || t._when > end) break;
       timers.pop();
-      q.push(t, undefined);
+      if (rng === null) q.push(t, undefined);
+      else if (same === null || same[0]!._when === t._when) (same ??= []).push(t);
+      else {
+        pushPermuted(q, same, rng);
+        same = [t];
+      }
     }
+    if (same !== null) pushPermuted(q, same, rng!);
   }
 
   private _runDebug(n: number): void {

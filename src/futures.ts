@@ -124,7 +124,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /**
-   * The error the future failed with, or `null` if it has a result.
+   * The error the future failed with, or `null` if it has a result. JS can throw any value, `null`
+   * included: to tell a failure from a result, test `done() && !cancelled()` and catch `result()`.
    * @throws `CancelledError` if it was cancelled; `InvalidStateError` if it is still pending.
    */
   exception(): unknown {

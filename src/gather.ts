@@ -115,8 +115,9 @@ export function gather(...args: unknown[]): Future<unknown[]> {
         outer.setException(fut._makeCancelledError());
         return;
       }
+      // By state, not `exception() !== null`: JS can throw null, and that is an error too.
       const exc = fut.exception();
-      if (exc !== null) {
+      if (fut._hasFailed()) {
         outer.setException(exc);
         return;
       }
@@ -125,7 +126,7 @@ export function gather(...args: unknown[]): Future<unknown[]> {
       const results = children.map((f) => {
         if (f.cancelled()) return new CancelledError(f._cancelMsg() ?? "");
         const e = f.exception();
-        return e === null ? f.result() : e;
+        return f._hasFailed() ? e : f.result();
       });
       // CPython raises `fut._make_cancelled_error()` of the child that completed last.
       if (outer._cancelRequested) outer.setException(fut.cancelled() ? fut._makeCancelledError() : newCancelledError(fut._cancelMsg()));

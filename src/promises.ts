@@ -54,6 +54,7 @@ class PromiseFuture<T> extends Future<T> {
  */
 export function fromPromise<T>(source: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Future<T> {
   const loop = getEventLoop();
+  loop._checkClosed();
   let controller: AbortController | null = null;
   let promise: unknown = source;
   if (typeof source === "function") {
@@ -67,12 +68,15 @@ export function fromPromise<T>(source: PromiseLike<T> | ((signal: AbortSignal) =
     }
   }
   if (promise === null || typeof promise !== "object" || typeof (promise as PromiseLike<T>).then !== "function") {
+    controller?.abort(); // whatever the function started is not awaited: tell it to stop
     throw new TypeError(`fromPromise: expects a Promise or a function returning one, got ${describe(promise)}`);
   }
-  loop._checkClosed();
   const fut = new PromiseFuture<T>(loop, controller);
   loop._hostAcquire();
-  (promise as PromiseLike<T>).then(
+  // Through Promise.resolve, as `await` does: a thenable whose `then` throws gives a rejection (not
+  // an exception here, with the host count never released), and a thenable resolved with another
+  // thenable is unwrapped. A native promise is used as is.
+  Promise.resolve(promise as PromiseLike<T>).then(
     (value) => {
       if (fut._outstanding && !loop.isClosed()) {
         fut.setResult(value);

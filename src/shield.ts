@@ -35,7 +35,7 @@ export function shield<T>(aw: Future<T> | Awaitable<T>): Future<T> {
       return;
     }
     const exc = f.exception();
-    if (exc !== null) outer.setException(exc);
+    if (f._hasFailed()) outer.setException(exc); // even a null error (JS can throw null)
     else outer.setResult(f.result());
   };
   inner.addDoneCallback(onInnerDone);

@@ -75,7 +75,7 @@ export function* wait<T>(
   const onCompletion = (f: Future<T>): void => {
     counter--;
     if (counter <= 0 || returnWhen === FIRST_COMPLETED ||
-        (returnWhen === FIRST_EXCEPTION && !f.cancelled() && f.exception() !== null)) {
+        (returnWhen === FIRST_EXCEPTION && f._hasFailed())) {
       handle?.cancel();
       if (!waiter.done()) waiter.setResult(undefined);
     }

@@ -482,6 +482,35 @@ describe("seed", () => {
     assert.ok(schedules.size >= 6, `only ${schedules.size} distinct schedules over 12 seeds`);
     assert.ok(timerOrders.size >= 6, `only ${timerOrders.size} distinct timer orders over 12 seeds`);
   });
+
+  test("a seed permutes the ready callbacks, then runs the due timers in deadline order (only equal deadlines permuted)", async () => {
+    // CPython's _run_once runs the ready callbacks, then the timers that became due, earliest first.
+    const soonOrders = new Set<string>();
+    const tieOrders = new Set<string>();
+    for (let seed = 1; seed <= 16; seed++) {
+      const log = await vrun(function* () {
+        const loop = getRunningLoop();
+        const out: string[] = [];
+        yield* sleep(40);
+        // All due in the next iteration: deadlines in the past, scheduled out of order.
+        loop.callAt(30, () => out.push("t30"));
+        loop.callAt(20, () => out.push("t20a"));
+        loop.callAt(10, () => out.push("t10"));
+        loop.callAt(20, () => out.push("t20b"));
+        for (const name of ["s1", "s2", "s3"]) loop.callSoon(() => out.push(name));
+        yield* sleep(1);
+        return out;
+      }, seed);
+      assert.deepEqual([...log.slice(0, 3)].sort(), ["s1", "s2", "s3"], `seed ${seed}: ${log}`);
+      assert.equal(log[3], "t10", `seed ${seed}: ${log}`);
+      assert.deepEqual([...log.slice(4, 6)].sort(), ["t20a", "t20b"], `seed ${seed}: ${log}`);
+      assert.equal(log[6], "t30", `seed ${seed}: ${log}`);
+      soonOrders.add(log.slice(0, 3).join());
+      tieOrders.add(log.slice(4, 6).join());
+    }
+    assert.ok(soonOrders.size >= 3, `ready callbacks: only ${soonOrders.size} orders over 16 seeds`);
+    assert.equal(tieOrders.size, 2, "both orders of the two timers with the same deadline");
+  });
 });
 
 describe("setEventLoop", () => {

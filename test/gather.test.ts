@@ -13,6 +13,11 @@ import {
   newEventLoop,
   setEventLoop,
   CancelledError,
+  shield,
+  taskGroup,
+  wait,
+  FIRST_EXCEPTION,
+  ExceptionGroup,
   type Coroutine,
   type Future,
 } from "../src/index.js";
@@ -410,4 +415,48 @@ test("a plain object that is an awaitable (has [Symbol.iterator]) is awaited, no
     r = yield* gather(later(1, 1), custom);
   });
   assert.deepEqual(r, [1, "custom"]);
+});
+
+test("a child that fails with null (JS can throw it) is a failure for gather, shield, TaskGroup and wait", async () => {
+  function* throwNull(): Coroutine<never> {
+    yield* sleep(1);
+    throw null;
+  }
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    getRunningLoop().setExceptionHandler((_l, ctx) => ev.push(["report", ctx.message.split(">")[0]]));
+    try {
+      yield* gather(throwNull(), later(5, "a"));
+    } catch (e) {
+      ev.push(["gather", e, now()]);
+    }
+    ev.push(["gather returnExceptions", yield* gather(throwNull(), later(5, "a"), { returnExceptions: true })]);
+    try {
+      yield* shield(throwNull());
+    } catch (e) {
+      ev.push(["shield", e]);
+    }
+    try {
+      yield* taskGroup(function* (tg) {
+        tg.createTask(throwNull());
+        tg.createTask(later(5, "b"));
+      });
+    } catch (e) {
+      ev.push(["taskGroup", e instanceof ExceptionGroup ? e.exceptions : e]);
+    }
+    const t1 = createTask(throwNull());
+    const t2 = createTask(later(5, "c"));
+    const t0 = now();
+    const [done] = yield* wait([t1, t2], { returnWhen: FIRST_EXCEPTION });
+    ev.push(["wait", done.size, now() - t0]);
+    t1.exception();
+    yield* t2;
+  });
+  assert.deepEqual(ev, [
+    ["gather", null, 1],
+    ["gather returnExceptions", [null, "a"]],
+    ["shield", null],
+    ["taskGroup", [null]],
+    ["wait", 1, 1],
+  ]);
 });

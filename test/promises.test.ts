@@ -10,6 +10,7 @@ import {
   run,
   sleep,
   fromPromise,
+  getRunningLoop,
   isFuture,
   createTask,
   timeout,
@@ -205,5 +206,52 @@ describe("fromPromise: a promise that never settles", () => {
       }
     });
     assert.deepEqual(r, [true, 20]);
+  });
+});
+
+describe("fromPromise of odd thenables (adopted as `await` adopts them)", () => {
+  test("a thenable whose then throws: the future fails with that error and the virtual clock is free again", async () => {
+    const ev: unknown[] = [];
+    await vrun(function* () {
+      const loop = getRunningLoop();
+      const bad = {
+        then() {
+          throw new Error("then exploded");
+        },
+      };
+      const f = fromPromise(bad as PromiseLike<number>);
+      try {
+        yield* f;
+      } catch (e) {
+        ev.push(["caught", (e as Error).message, loop._hostPending]);
+      }
+      // Nothing is outstanding (the count is back to 0), so the virtual clock jumps instead of waiting.
+      yield* sleep(3000);
+      ev.push(["slept", now(), loop._hostPending]);
+    });
+    assert.deepEqual(ev, [
+      ["caught", "then exploded", 0],
+      ["slept", 3000, 0],
+    ]);
+  });
+
+  test("a thenable resolved with another thenable gives the inner value; a function returning a non-thenable has its signal aborted", async () => {
+    const ev: unknown[] = [];
+    await vrun(function* () {
+      const inner = { then: (res: (v: string) => void) => res("inner") };
+      const outer = { then: (res: (v: unknown) => void) => res(inner) };
+      ev.push(yield* fromPromise(outer as PromiseLike<string>));
+      let signal: AbortSignal | null = null;
+      assert.throws(
+        () =>
+          fromPromise(((s: AbortSignal) => {
+            signal = s;
+            return 5;
+          }) as never),
+        TypeError,
+      );
+      ev.push(signal!.aborted);
+    });
+    assert.deepEqual(ev, ["inner", true]);
   });
 });
