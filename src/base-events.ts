@@ -110,6 +110,10 @@ export class EventLoop {
   /** @internal */ _vtime = 0;
   /** @internal The virtual clock may jump up to here although host callbacks are outstanding. */
   _jumpTo = -Infinity;
+  /** @internal The virtual time at which the clock last stopped to wait for host callbacks… */
+  _stalledAt = NaN;
+  /** @internal …and the real time when it began waiting there. */
+  _stalledSince = 0;
   /** @internal */ _rng: (() => number) | null;
   /** @internal */ _debug: boolean;
   /** Debug mode reports a step or callback that runs longer than this (ms). */
@@ -510,10 +514,17 @@ export class EventLoop {
     }
     if (this._virtual) {
       if (this._hostPending > 0 && this._jumpTo < t._when) {
-        // A host callback may still come: wait for it, at most the real time to the next timer.
+        // A host callback may still come: wait for it, at most the real time to the next timer,
+        // counted from when the clock first stopped here (each host callback that wakes the loop
+        // must not start the wait over, or polling host I/O would hold every timer back).
         const target = t._when;
+        const real = now();
+        if (this._stalledAt !== this._vtime) {
+          this._stalledAt = this._vtime;
+          this._stalledSince = real;
+        }
         this._wakeState = 1;
-        this._host.callAfter(target - this._vtime, () => {
+        this._host.callAfter(Math.max(0, target - this._vtime - (real - this._stalledSince)), () => {
           this._jumpTo = target;
           this._host.soon();
         });

@@ -92,8 +92,9 @@ export class TimerHandle extends Handle implements HeapTimer {
 
   override cancel(): void {
     if (!this._cancelled) {
-      if (this._scheduled) this._loop._timerCancelled();
       super.cancel();
+      // After the flag: the heap may compact right away, and must see this timer as cancelled.
+      if (this._scheduled) this._loop._timerCancelled();
     }
   }
 }

@@ -77,17 +77,17 @@ export function fromPromise<T>(source: PromiseLike<T> | ((signal: AbortSignal) =
   // an exception here, with the host count never released), and a thenable resolved with another
   // thenable is unwrapped. A native promise is used as is.
   Promise.resolve(promise as PromiseLike<T>).then(
+    // The count is released first; a future already done (cancelled, or completed by hand) keeps
+    // its state, as CPython's _copy_future_state skips a cancelled destination.
     (value) => {
-      if (fut._outstanding && !loop.isClosed()) {
-        fut.setResult(value);
-        fut._release();
-      }
+      if (!fut._outstanding) return;
+      fut._release();
+      if (!fut.done() && !loop.isClosed()) fut.setResult(value);
     },
     (error: unknown) => {
-      if (fut._outstanding && !loop.isClosed()) {
-        fut.setException(error);
-        fut._release();
-      }
+      if (!fut._outstanding) return;
+      fut._release();
+      if (!fut.done() && !loop.isClosed()) fut.setException(error);
     },
   );
   return fut;

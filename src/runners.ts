@@ -95,8 +95,8 @@ export class Runner {
     try {
       await cancelAllTasks(loop);
     } finally {
+      loop.close(); // throws if the loop is running: the runner then stays usable, as CPython's
       this._state = "closed";
-      loop.close();
     }
   }
 }
@@ -141,7 +141,10 @@ export function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   try {
     result = runner.run(coro);
   } catch (e) {
-    void runner.close();
+    // Refused at once. The loop is closed unless it is running: a loopFactory may have handed back a
+    // loop another run() is running, whose tasks are not this call's to cancel.
+    const loop = runner.getLoop();
+    if (!loop.isRunning()) runner.close().catch((err: unknown) => loop.callExceptionHandler({ message: "Runner.close() failed", exception: err }));
     throw e;
   }
   return result.finally(() => runner.close());

@@ -16,7 +16,9 @@ import {
   setEventLoop,
   waitFor,
   fromPromise,
+  timeout,
   RuntimeError,
+  TimeoutError,
   ValueError,
   type Coroutine,
 } from "../src/index.js";
@@ -637,6 +639,43 @@ describe("deadlock on the virtual clock", () => {
     assert.match(reports[0]!, /name='stuck' wait_for=<Future pending>/);
     never.setResult("woken from outside"); // plain code can still wake it: the loop goes on
     assert.equal(await done, "woken from outside");
+    loop.close();
+  });
+});
+
+describe("virtual clock and host callbacks that keep coming", () => {
+  test("a timeout around a loop polling host promises fires: the real wait to the deadline is not restarted by each callback", async () => {
+    let polls = 0;
+    const out = await vrun(function* () {
+      try {
+        return yield* timeout(100, function* () {
+          // Bounded, so that the old behaviour (the deadline held back for ever) fails instead of hanging.
+          while (polls < 2000) {
+            yield* fromPromise(realDelay(5));
+            polls++;
+          }
+          return "never timed out";
+        });
+      } catch (e) {
+        if (e instanceof TimeoutError) return ["TimeoutError", getRunningLoop().time()];
+        throw e;
+      }
+    });
+    assert.deepEqual(out, ["TimeoutError", 100]);
+    assert.ok(polls < 2000, `${polls} polls`);
+  });
+});
+
+describe("timer heap bookkeeping", () => {
+  test("a cancel that triggers the compaction is counted right: the count never goes negative", async () => {
+    const loop = new EventLoop({ clock: "virtual" });
+    const hs = [];
+    for (let i = 0; i < 200; i++) hs.push(loop.callLater(1000, () => {}));
+    for (let i = 0; i < 101; i++) hs[i]!.cancel(); // the 101st cancel compacts the heap
+    const heap = loop._timers;
+    assert.deepEqual([heap.items.length, heap.cancelledCount, heap.items.filter((t) => t._cancelled).length], [99, 0, 0]);
+    await loop.runUntilComplete(sleep(2000));
+    assert.deepEqual([heap.items.length, heap.cancelledCount], [0, 0]);
     loop.close();
   });
 });

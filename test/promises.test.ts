@@ -18,7 +18,7 @@ import {
   ValueError,
   type Coroutine,
 } from "../src/index.js";
-import { vrun, now, settle, realDelay } from "./helpers.js";
+import { vrun, now, settle, realDelay, unhandledDuring } from "./helpers.js";
 
 /** A promise that settles only when `s` aborts: it rejects with the signal's reason. */
 const untilAborted = <T>(s: AbortSignal): Promise<T> =>
@@ -233,6 +233,23 @@ describe("fromPromise of odd thenables (adopted as `await` adopts them)", () => 
       ["caught", "then exploded", 0],
       ["slept", 3000, 0],
     ]);
+  });
+
+  test("a future completed by hand before its promise settles keeps its state; the promise's outcome is dropped, nothing leaks", async () => {
+    // CPython's _copy_future_state skips a cancelled destination; here a result set by hand is kept too.
+    const unhandled = await unhandledDuring(() =>
+      vrun(function* () {
+        const loop = getRunningLoop();
+        const ok = fromPromise(realDelay(2).then(() => "late"));
+        ok.setResult("early");
+        const bad = fromPromise<string>(realDelay(2).then(() => Promise.reject(new Error("late failure"))));
+        bad.setResult("early too");
+        const r = [yield* ok, yield* bad];
+        yield* fromPromise(realDelay(5)); // both promises have settled meanwhile
+        assert.deepEqual([r, loop._hostPending], [["early", "early too"], 0]);
+      }),
+    );
+    assert.deepEqual(unhandled, []);
   });
 
   test("a thenable resolved with another thenable gives the inner value; a function returning a non-thenable has its signal aborted", async () => {

@@ -397,6 +397,58 @@ describe("Runner", () => {
     assert.deepEqual(log, ["A started"]);
   });
 
+  test("close() while a run is in progress fails and leaves the runner usable; a later close() closes the loop", async () => {
+    // CPython's Runner.close sets CLOSED only after loop.close() succeeded. Here main answers the
+    // cancellation close() sends by going on for a while, so the loop is still running when close()
+    // tries to close it.
+    const runner = new Runner();
+    const p = runner.run(
+      (function* () {
+        try {
+          yield* sleep(10_000);
+        } catch {
+          currentTask()!.uncancel();
+          yield* sleep(20);
+        }
+        return "main done";
+      })(),
+    );
+    await new Promise((r) => setTimeout(r, 1));
+    await assert.rejects(runner.close(), (e: unknown) => e instanceof RuntimeError && /Cannot close a running event loop/.test(e.message));
+    assert.equal(await p, "main done");
+    assert.equal(runner.getLoop().isClosed(), false); // still the runner's, still open
+    await runner.close();
+    assert.throws(() => runner.getLoop(), (e: unknown) => e instanceof RuntimeError && /Runner is closed/.test(e.message));
+  });
+
+  test("a run() refused because its loopFactory gives a loop that another run() is running leaves that run alone", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => {
+      unhandled.push(e);
+    };
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const loop = new EventLoop({ clock: "virtual" });
+      const first = run(
+        function* () {
+          yield* sleep(50);
+          return "first finished normally";
+        },
+        { loopFactory: () => loop },
+      );
+      for (let i = 0; i < 3 && !loop.isRunning(); i++) await new Promise((r) => setImmediate(r));
+      assert.throws(
+        () => run(function* () { return 2; }, { loopFactory: () => loop }),
+        (e: unknown) => e instanceof RuntimeError && /another run\(\) is in progress/.test(e.message),
+      );
+      assert.equal(await first, "first finished normally");
+      await new Promise((r) => setTimeout(r, 1));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   test("getLoop() creates the loop lazily and keeps it", async () => {
     const r = new Runner({ clock: "virtual" });
     const loop = r.getLoop();
