@@ -1,7 +1,7 @@
 /**
  * Condition: wait until notified, under a lock (asyncio's `Condition`).
  */
-import { CancelledError, RuntimeError } from "../exceptions.js";
+import { CancelledError, RuntimeError, ValueError } from "../exceptions.js";
 import type { Held } from "./held.js";
 import { DONE_TRUE, DONE_VOID, FINISHED, NEW, Operation, ReleaseOnExit, WAITING, type OpHandler } from "./operation.js";
 import { Lock } from "./lock.js";
@@ -171,9 +171,11 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
    * only once they re-acquire the lock, which the caller still holds. Never blocks.
    * @throws RuntimeError if the lock is not locked.
    * @throws TypeError if `n` is not a number.
+   * @throws ValueError if `n` is NaN (CPython's `notify(nan)` wakes everyone: say `notifyAll()`).
    */
   notify(n = 1): void {
     if (typeof n !== "number") throw new TypeError(`notify: n must be a number, got ${typeof n}`);
+    if (Number.isNaN(n)) throw new ValueError("notify: n is NaN; to wake every waiter, call notifyAll()");
     if (!this._lock.locked()) throw new RuntimeError("cannot notify on un-acquired lock: acquire the condition first");
     this._notify(n);
   }

@@ -13,6 +13,7 @@ import {
   CancelledError,
   RuntimeError,
   TimeoutError,
+  ValueError,
   type Coroutine,
   type Task,
 } from "../../src/index.js";
@@ -367,4 +368,27 @@ test("toString, inspect, and not awaitable", async () => {
     assert.equal(Symbol.iterator in cond, false);
     assert.equal("then" in cond, false);
   });
+});
+
+test("bad input: notify(NaN) is a ValueError that points to notifyAll(); nobody is woken", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const cond = new Condition();
+    const waiter = createTask(
+      (function* () {
+        using _ = yield* cond.hold();
+        yield* cond.wait();
+        ev.push("woken");
+      })(),
+    );
+    yield* sleep(0);
+    {
+      using _ = yield* cond.hold();
+      assert.throws(() => cond.notify(NaN), (e: unknown) => e instanceof ValueError && /n is NaN; to wake every waiter, call notifyAll\(\)/.test(e.message));
+      ev.push(String(cond));
+      cond.notifyAll();
+    }
+    yield* waiter;
+  });
+  assert.deepEqual(ev, ["<Condition [locked, waiters:1]>", "woken"]);
 });
