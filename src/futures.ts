@@ -215,7 +215,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return b.promise.then(onfulfilled, onrejected);
   }
 
-  /** @internal The iterator protocol behind `yield* fut`: a future is its own iterator. */
+  /**
+   * What makes `yield* fut` work in a coroutine: a future is its own iterator (its `next`, `throw`
+   * and `return` are the runtime's, not for direct use).
+   */
   [Symbol.iterator](): Iterator<Suspension, T, unknown> {
     return this;
   }
