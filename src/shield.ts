@@ -11,8 +11,8 @@ import type { Awaitable } from "./coroutines.js";
  *
  * `shield` itself never blocks; `yield*` on its Future blocks until `x` is done or the waiting task
  * is cancelled. What a cancellation leaves behind: `x`, still running, and nothing else waiting for
- * it. If `x` then fails, its error is marked retrieved (never reported): keep a reference to `x`
- * and await it if you want its result or its error later.
+ * it. If `x` then fails and nobody retrieves its error, it is reported as never retrieved (as in
+ * CPython): keep a reference to `x` and await it if you want its result or its error later.
  *
  * @throws TypeError if `aw` is not awaitable: a Promise (wrap it with `fromPromise`), a generator
  *   function not called, an array (shield `gather(...list)`).

@@ -3,6 +3,7 @@ import { TimeoutError, ValueError, CancelledError } from "./exceptions.js";
 import { Future, setResultUnlessDone } from "./futures.js";
 import { checkAwaitable, ensureFuture } from "./tasks.js";
 import { checkOptions } from "./internal/options.js";
+import { Queue } from "./queues.js";
 import { timeout } from "./timeouts.js";
 import { checkDelay } from "./base-events.js";
 import { getEventLoop, getRunningLoop } from "./internal/running.js";
@@ -184,39 +185,29 @@ export function asCompleted<T>(
   for (const aw of unique) checkAwaitable(aw, "asCompleted"); // all before wrapping any in a task
   const todo = new Set<Future<T>>();
   for (const aw of unique) todo.add(ensureFuture(aw, loop));
-  const done: (Future<T> | null)[] = [];
-  let waiters: Future<undefined>[] = [];
+  // As CPython 3.13: finished futures (null for each one the timeout gave up on) go through a
+  // Queue, so each completion wakes one reader, in FIFO order, and a reader cancelled after its
+  // wake-up passes it on.
+  const finished = new Queue<Future<T> | null>();
   let left = todo.size;
-  const wakeReader = (): void => {
-    const ws = waiters;
-    waiters = [];
-    for (const w of ws) setResultUnlessDone(w, undefined);
-  };
   const onCompletion = (f: Future<T>): void => {
     if (!todo.delete(f)) return;
-    done.push(f);
+    finished.putNowait(f);
     if (todo.size === 0) handle?.cancel();
-    wakeReader();
   };
   const handle = todo.size > 0 && ms !== null
     ? loop.callLater(ms, () => {
         for (const f of todo) {
           f.removeDoneCallback(onCompletion);
-          done.push(null);
+          finished.putNowait(null);
         }
         todo.clear();
-        wakeReader();
       })
     : null;
   for (const f of todo) f.addDoneCallback(onCompletion);
 
   function* waitForOne(): Coroutine<T> {
-    while (done.length === 0) {
-      const w = loop.createFuture<undefined>();
-      waiters.push(w);
-      yield* w;
-    }
-    const f = done.shift()!;
+    const f = yield* finished.get();
     if (f === null) throw new TimeoutError();
     return f.result();
   }

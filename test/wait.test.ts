@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   wait,
+  sleep,
   waitFor,
   asCompleted,
   allTasks,
@@ -403,4 +404,29 @@ test("waitFor: a Promise, a generator function, null, an array are TypeErrors th
     assertError(yield* thrownBy(() => waitFor(later(1, 1), { timeout: 5 } as never)), TypeError, /^waitFor: timeout must be a number of milliseconds, got object/);
     assert.equal(now(), 0);
   });
+});
+
+test("asCompleted: each completion wakes one waiting reader, the longest waiting (CPython 3.13 reads through a Queue)", async () => {
+  const got: unknown[] = [];
+  await vrun(function* () {
+    const ts = [createTask(later(10, "r1")), createTask(later(20, "r2")), createTask(later(30, "r3"))];
+    function* consumer(name: string, c: Coroutine<string>): Coroutine<void> {
+      got.push([name, yield* c, now()]);
+    }
+    // A third reader starts in the iteration where r1 completes, before A runs (this callback comes
+    // before asCompleted's): it takes r1, and A, woken for nothing, waits again behind B, as a getter
+    // of CPython's Queue does.
+    ts[0]!.addDoneCallback(() => {
+      createTask(consumer("D", cs[2]!));
+    });
+    const cs = [...asCompleted(ts)];
+    createTask(consumer("A", cs[0]!));
+    createTask(consumer("B", cs[1]!));
+    yield* sleep(40);
+  });
+  assert.deepEqual(got, [
+    ["D", "r1", 10],
+    ["B", "r2", 20],
+    ["A", "r3", 30],
+  ]);
 });
