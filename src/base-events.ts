@@ -110,10 +110,11 @@ export class EventLoop {
   /** @internal */ _vtime = 0;
   /** @internal The virtual clock may jump up to here although host callbacks are outstanding. */
   _jumpTo = -Infinity;
-  /** @internal The virtual time at which the clock last stopped to wait for host callbacks… */
+  /** @internal The virtual time at which the clock last stopped to wait for host callbacks, the
+   * timer it waited for, and the real time when it began waiting for it. */
   _stalledAt = NaN;
-  /** @internal …and the real time when it began waiting there. */
-  _stalledSince = 0;
+  /** @internal */ _stalledOn: TimerHandle | null = null;
+  /** @internal */ _stalledSince = 0;
   /** @internal */ _rng: (() => number) | null;
   /** @internal */ _debug: boolean;
   /** Debug mode reports a step or callback that runs longer than this (ms). */
@@ -514,13 +515,15 @@ export class EventLoop {
     }
     if (this._virtual) {
       if (this._hostPending > 0 && this._jumpTo < t._when) {
-        // A host callback may still come: wait for it, at most the real time to the next timer,
-        // counted from when the clock first stopped here (each host callback that wakes the loop
-        // must not start the wait over, or polling host I/O would hold every timer back).
+        // A host callback may still come: wait for it, at most the real time to this timer, counted
+        // from when the clock first stopped here with this timer next: each host callback that wakes
+        // the loop must not start the wait over (polling host I/O would hold the timer back for ever),
+        // but a timer that became next later is counted from then.
         const target = t._when;
         const real = now();
-        if (this._stalledAt !== this._vtime) {
+        if (this._stalledAt !== this._vtime || this._stalledOn !== t) {
           this._stalledAt = this._vtime;
+          this._stalledOn = t;
           this._stalledSince = real;
         }
         this._wakeState = 1;

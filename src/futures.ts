@@ -164,10 +164,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /**
    * Cancels the future: if it is pending, it becomes cancelled and its done callbacks are scheduled.
    * Returns false if it was already done.
-   * @throws TypeError if `msg` is given and is not a string.
+   * @throws TypeError if `msg` is given and is neither a string nor null (no message, as Python's None).
    */
-  cancel(msg?: string): boolean {
-    if (msg !== undefined && typeof msg !== "string") throw badCancelMessage(msg);
+  cancel(msg?: string | null): boolean {
+    if (msg != null && typeof msg !== "string") throw badCancelMessage(msg);
+    if (msg === null) msg = undefined; // Python's None: no message
     if (this._state !== "pending") return false;
     this._result = msg;
     this._state = "cancelled";
@@ -455,8 +456,14 @@ export function short(v: unknown): string {
   return String(v);
 }
 
-/** Python's `repr()` of a str: single quotes, unless the text has one and no double quote. */
-function pyRepr(text: string): string {
+/** What Python's `str.isprintable()` refuses (the space aside): escaped by `repr()`. */
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+/**
+ * @internal Python's `repr()` of a str: single quotes, unless the text has one and no double quote;
+ * backslash escapes for the quote, `\\`, `\n`, `\r`, `\t` and what is not printable.
+ */
+export function pyRepr(text: string): string {
   const q = text.includes("'") && !text.includes('"') ? '"' : "'";
   let out = q;
   for (const ch of text) {
@@ -464,18 +471,31 @@ function pyRepr(text: string): string {
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
-    else if (ch < " " || ch === "\x7f") out += "\\x" + ch.charCodeAt(0).toString(16).padStart(2, "0");
-    else out += ch;
+    else if (ch !== " " && NOT_PRINTABLE.test(ch)) {
+      const cp = ch.codePointAt(0)!;
+      out += cp < 0x100 ? `\\x${hex(cp, 2)}` : cp < 0x10000 ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
+    } else out += ch;
   }
   return out + q;
 }
 
-/** `reprlib.repr()` of a str, as a future's repr shows its result: at most 30 characters. */
+function hex(n: number, digits: number): string {
+  return n.toString(16).padStart(digits, "0");
+}
+
+/**
+ * `reprlib.repr()` of a str, as a future's repr shows its result: at most 30 characters, counted
+ * (and cut) in code points, as Python counts them.
+ */
 function reprlibStr(text: string): string {
-  const r = pyRepr(text.slice(0, 30));
-  if (r.length <= 30) return r;
-  const t = pyRepr(text.slice(0, 13) + text.slice(text.length - 14));
-  return t.slice(0, 13) + "..." + t.slice(t.length - 14);
+  const cps = Array.from(text);
+  const whole = Array.from(pyRepr(cps.slice(0, 30).join("")));
+  if (whole.length <= 30) return whole.join("");
+  // Python: repr(x[:13] + x[len(x)-14:]), a negative start counting from the end.
+  let from = cps.length - 14;
+  if (from < 0) from = Math.max(0, from + cps.length);
+  const t = Array.from(pyRepr(cps.slice(0, 13).join("") + cps.slice(from).join("")));
+  return t.slice(0, 13).join("") + "..." + t.slice(t.length - 14).join("");
 }
 
 /**

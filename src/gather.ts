@@ -36,10 +36,11 @@ class GatheringFuture<T> extends Future<T> {
   }
 
   /**
-   * Cancels every child not done yet; the gather then ends with `CancelledError` (whatever
-   * `returnExceptions` says) once they are done. Returns false if no child could be cancelled.
+   * Cancels every child not done yet; the gather then ends with `CancelledError`: with
+   * `returnExceptions`, once every child is done; without, as soon as the first child ends
+   * cancelled. Returns false if no child could be cancelled.
    */
-  override cancel(msg?: string): boolean {
+  override cancel(msg?: string | null): boolean {
     if (this.done()) return false;
     let ret = false;
     for (const child of this._children) if (child.cancel(msg)) ret = true;

@@ -17,9 +17,9 @@ class PromiseFuture<T> extends Future<T> {
   }
 
   /** Cancels the future and, synchronously, aborts the signal given to the promise's function. */
-  override cancel(msg?: string): boolean {
+  override cancel(msg?: string | null): boolean {
     if (!super.cancel(msg)) return false;
-    this._controller?.abort(newCancelledError(msg));
+    this._controller?.abort(newCancelledError(msg ?? undefined));
     this._release();
     return true;
   }

@@ -46,6 +46,11 @@ function toCoroutine<T>(main: Main<T>, where: string): Coroutine<T> {
 export class Runner {
   private _state: "created" | "initialized" | "closed" = "created";
   private _loop: EventLoop | null = null;
+
+  /** @internal The loop, if one was made (`getLoop()` makes it). */
+  _loopIfMade(): EventLoop | null {
+    return this._loop;
+  }
   private readonly _options: RunOptions;
 
   /** @throws TypeError if `options` is not an object with only the keys of `RunOptions`. */
@@ -143,8 +148,12 @@ export function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   } catch (e) {
     // Refused at once. The loop is closed unless it is running: a loopFactory may have handed back a
     // loop another run() is running, whose tasks are not this call's to cancel.
-    const loop = runner.getLoop();
-    if (!loop.isRunning()) runner.close().catch((err: unknown) => loop.callExceptionHandler({ message: "Runner.close() failed", exception: err }));
+    // (Only a loop this runner made: if the loopFactory itself threw, there is none, and calling
+    // it again would replace its error.)
+    const loop = runner._loopIfMade();
+    if (loop !== null && !loop.isRunning()) {
+      runner.close().catch((err: unknown) => loop.callExceptionHandler({ message: "Runner.close() failed", exception: err }));
+    }
     throw e;
   }
   return result.finally(() => runner.close());

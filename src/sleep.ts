@@ -68,14 +68,13 @@ class Sleep<T> implements HeapTimer, Waitable {
       l._timers.push(this as never);
       return suspendOn(this);
     }
+    // `_when` is no longer needed once the sleep is over (the heap keeps its own copy of the keys):
+    // -1 marks its outcome as delivered, so a second await is refused.
+    if (this._when < 0) throw reused(`sleep(${this._ms})`);
     const state = this._state;
-    if (state === "finished") {
-      // `_when` is no longer needed once the timer fired: -1 marks the value as delivered.
-      if (this._when < 0) throw reused(`sleep(${this._ms})`);
-      this._when = -1;
-      return doneWith(this._value);
-    }
     if (state === "pending") return suspendOn(this);
+    this._when = -1;
+    if (state === "finished") return doneWith(this._value);
     throw loop._debug ? new CancelledError(this._cancelMessage ?? "") : newCancelledError(this._cancelMessage);
   }
 

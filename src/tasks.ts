@@ -17,7 +17,7 @@
  */
 import { CancelledError, RuntimeError, ValueError } from "./exceptions.js";
 import { checkOptions } from "./internal/options.js";
-import { badCancelMessage, Future, newCancelledError, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
+import { badCancelMessage, Future, newCancelledError, pyRepr, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
 import { getEventLoop, getRunningLoop } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
@@ -41,7 +41,7 @@ const CREATE_TASK_KEYS: readonly string[] = ["name"];
 export function createTaskName(options: unknown): string | undefined {
   checkOptions(options, "createTask", CREATE_TASK_KEYS, '{ name: "worker" }');
   const name = (options as { name?: unknown }).name;
-  return name === undefined ? undefined : String(name);
+  return name === undefined || name === null ? undefined : String(name); // null: unnamed (Python's None)
 }
 
 const NONE: unique symbol = Symbol("none");
@@ -156,7 +156,7 @@ export class Task<T = unknown> extends Future<T> {
     this._coro = coro;
     if ((coro as { next?: unknown }).next === GEN_NEXT) this._flags = NATIVE;
     // As CPython, only an unnamed task draws a number: names given leave no gap in `Task-N`.
-    this._name = o !== undefined && o._ready === undefined && o.name !== undefined ? String(o.name) : ++taskCounter;
+    this._name = o !== undefined && o._ready === undefined && o.name != null ? String(o.name) : ++taskCounter;
     loop._addTask(this);
   }
 
@@ -181,10 +181,11 @@ export class Task<T = unknown> extends Future<T> {
    * thrown into the coroutine at its `yield*`; if the task is not waiting, it is thrown in at its
    * next step. `finally` blocks run. Returns false if the task is already done. Aborts `signal`.
    * The request is counted (`cancelling()`); `uncancel()` takes one back.
-   * @throws TypeError if `msg` is given and is not a string.
+   * @throws TypeError if `msg` is given and is neither a string nor null (no message, as Python's None).
    */
-  override cancel(msg?: string): boolean {
-    if (msg !== undefined && typeof msg !== "string") throw badCancelMessage(msg);
+  override cancel(msg?: string | null): boolean {
+    if (msg != null && typeof msg !== "string") throw badCancelMessage(msg);
+    if (msg === null) msg = undefined; // Python's None: no message
     if (this._state !== "pending") return false;
     this._flags += COUNT_ONE;
     // The first request decides how `signal` aborts: its message is kept only if there is one, so
@@ -269,8 +270,9 @@ export class Task<T = unknown> extends Future<T> {
     const pending = this._state === "pending";
     const wait = pending && this._fut !== null ? ` wait_for=${this._fut.toString()}` : "";
     // CPython 3.13's repr says `cancelling` while a cancellation request is pending.
-    const word = pending && this._flags >= COUNT_ONE ? "cancelling" : "$1";
-    const state = this._describeState().replace(/^(\w+)/, `${word} name='${this.getName()}'`);
+    const word = pending && this._flags >= COUNT_ONE ? "cancelling" : null;
+    const name = ` name=${pyRepr(this.getName())}`; // a function below: a name may hold "$&"
+    const state = this._describeState().replace(/^\w+/, (w) => (word ?? w) + name);
     return `<Task ${state}${wait}>`;
   }
 

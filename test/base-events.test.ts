@@ -666,6 +666,19 @@ describe("virtual clock and host callbacks that keep coming", () => {
   });
 });
 
+describe("virtual clock: a timer made later at the same virtual time gets its own real wait", () => {
+  test("host I/O before a waitFor does not count against its deadline", async () => {
+    const out = await vrun(function* () {
+      const background = createTask(sleep(60_000)); // the next timer while the first promises run
+      for (let i = 0; i < 40; i++) yield* fromPromise(realDelay(5));
+      const r = yield* waitFor(fromPromise(realDelay(5).then(() => "ok")), 100);
+      background.cancel();
+      return [r, getRunningLoop().time()];
+    });
+    assert.deepEqual(out, ["ok", 0]);
+  });
+});
+
 describe("timer heap bookkeeping", () => {
   test("a cancel that triggers the compaction is counted right: the count never goes negative", async () => {
     const loop = new EventLoop({ clock: "virtual" });

@@ -421,7 +421,10 @@ test("a task nobody awaits never causes an unhandledRejection", async () => {
 
 test("toString() shows results and errors as CPython's repr does: quotes, escapes, reprlib's 30 characters", async () => {
   // Each expected line is what CPython 3.13 prints for the same future (repr(f)).
-  const values = ["x", "it's", 'say "hi"', "both ' and \"", "a\nb\\c", "a".repeat(30), "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ"];
+  const values = [
+    "x", "it's", 'say "hi"', "both ' and \"", "a\nb\\c", "a".repeat(30), "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ",
+    "a\x85b", "nb\xa0sp", "ls\u2028x", "😀".repeat(20), "\x00".repeat(10), "x\u{E0001}y",
+  ];
   const out: string[] = [];
   await vrun(function* () {
     const loop = getRunningLoop();
@@ -443,6 +446,12 @@ test("toString() shows results and errors as CPython's repr does: quotes, escape
     "<Future finished result='a\\nb\\\\c'>",
     "<Future finished result='aaaaaaaaaaaa...aaaaaaaaaaaaa'>",
     "<Future finished result='abcdefghijkl...789ABCDEFGHIJ'>",
+    "<Future finished result='a\\x85b'>",
+    "<Future finished result='nb\\xa0sp'>",
+    "<Future finished result='ls\\u2028x'>",
+    `<Future finished result='${"😀".repeat(20)}'>`,
+    "<Future finished result='\\x00\\x00\\x00...0\\x00\\x00\\x00'>",
+    "<Future finished result='x\\U000e0001y'>",
     `<Future finished exception=ValueError("it's bad")>`,
   ]);
 });

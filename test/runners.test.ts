@@ -82,6 +82,20 @@ describe("run()", () => {
     assert.equal(called, 0);
   });
 
+  test("a loopFactory that throws: its error, once (the factory is not called again to clean up)", () => {
+    let calls = 0;
+    assert.throws(
+      () =>
+        run(function* () { return 1; }, {
+          loopFactory: () => {
+            throw new Error(`factory failure #${++calls}`);
+          },
+        }),
+      (e: unknown) => e instanceof Error && e.message === "factory failure #1",
+    );
+    assert.equal(calls, 1);
+  });
+
   test("inside a running loop: RuntimeError at once, the coroutine does not run", async () => {
     const log: unknown[] = [];
     await vrun(function* () {

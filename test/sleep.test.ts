@@ -158,3 +158,25 @@ test("a sleep awaited again after it finished is a RuntimeError, as a reused cor
   });
   assert.deepEqual(ev, ["v", 5, "RuntimeError", "cannot reuse already awaited coroutine sleep(5): call it again for a new one", 5]);
 });
+
+test("a cancelled sleep awaited again is a RuntimeError too, not a second CancelledError (CPython)", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const s = sleep(100);
+    const t = createTask(
+      (function* () {
+        for (let i = 0; i < 2; i++) {
+          try {
+            yield* s;
+          } catch (e) {
+            ev.push((e as Error).name);
+          }
+        }
+      })(),
+    );
+    yield* sleep(1);
+    t.cancel();
+    yield* t;
+  });
+  assert.deepEqual(ev, ["CancelledError", "RuntimeError"]);
+});

@@ -700,6 +700,19 @@ test("getName/setName; default names are Task-N with consecutive N", async () =>
   assert.deepEqual(ev, [true, 1, "worker", 1, "renamed"]);
 });
 
+test("a name given as null means unnamed (Python's None): Task-N; a name is shown as Python's repr", async () => {
+  const ev: string[] = [];
+  await vrun(function* () {
+    const a = createTask(later(0, 0));
+    const b = createTask(later(0, 0), { name: null as never });
+    ev.push(String(Number(b.getName().slice(5)) - Number(a.getName().slice(5))));
+    const c = createTask(later(0, 0), { name: "it's $& here" });
+    ev.push(String(c));
+    yield* gather(a, b, c);
+  });
+  assert.deepEqual(ev, ["1", `<Task pending name="it's $& here">`]);
+});
+
 test("bad input: createTask's options must be an object with only name; Task's, name and loop", async () => {
   await vrun(function* () {
     const c = later(0, 0);
@@ -873,6 +886,9 @@ test("bad input: cancel(msg) needs a string; ExceptionGroup needs an array (Type
     const f = getRunningLoop().createFuture();
     assert.throws(() => f.cancel({} as never), (e: unknown) => e instanceof TypeError && /got object/.test(e.message));
     assert.equal(f.cancelled(), false);
+    // null is no message, as Python's None.
+    assert.equal(f.cancel(null), true);
+    assert.equal(f._cancelMsg(), undefined);
     yield* t;
   });
   assert.throws(() => new ExceptionGroup("m", null as never), (e: unknown) => e instanceof TypeError && /must be an array, got null/.test(e.message));
