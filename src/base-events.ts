@@ -534,6 +534,7 @@ export class EventLoop {
         return false;
       }
       if (t._when > this._vtime) this._vtime = t._when;
+      this._stalledOn = null; // no longer waited for: not kept alive
       return true;
     }
     const delay = t._when - now();
