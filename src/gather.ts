@@ -129,8 +129,10 @@ export function gather(...args: unknown[]): Future<unknown[]> {
         const e = f.exception();
         return f._hasFailed() ? e : f.result();
       });
-      // CPython raises `fut._make_cancelled_error()` of the child that completed last.
-      if (outer._cancelRequested) outer.setException(fut.cancelled() ? fut._makeCancelledError() : newCancelledError(fut._cancelMsg()));
+      // CPython raises `fut._make_cancelled_error()` where `fut`, rebound by its loop over the
+      // children, is the last child in argument order (not the one that finished last).
+      const last = children[children.length - 1]!;
+      if (outer._cancelRequested) outer.setException(last.cancelled() ? last._makeCancelledError() : newCancelledError(last._cancelMsg()));
       else outer.setResult(results);
     }
   };

@@ -460,3 +460,28 @@ test("a child that fails with null (JS can throw it) is a failure for gather, sh
     ["wait", 1, 1],
   ]);
 });
+
+test("a cancelled gather raises the CancelledError of its last child in argument order (CPython's gather)", async () => {
+  // CPython's _done_callback rebinds `fut` in its loop over the children, so the error raised is the
+  // last argument's: with no message if that child was not cancelled, whichever child finished last.
+  const ev: unknown[] = [];
+  function* swallower(): Coroutine<string> {
+    try {
+      yield* sleep(10);
+    } catch (e) {
+      if (!(e instanceof CancelledError)) throw e;
+    }
+    return "swallowed";
+  }
+  await vrun(function* () {
+    for (const [first, second] of [
+      [() => later(10, "slow"), () => later(0, "quick")], // the last argument finished before the cancel
+      [swallower, () => later(10, "slow")], // the last argument was cancelled with "m"
+    ] as const) {
+      const g = gather(createTask(first()), createTask(second()), { returnExceptions: true });
+      getRunningLoop().callLater(1, () => g.cancel("m"));
+      yield* catching(CancelledError, g, (e) => ev.push(e.message));
+    }
+  });
+  assert.deepEqual(ev, ["", "m"]);
+});
