@@ -44,6 +44,9 @@ export function createTaskName(options: unknown): string | undefined {
   return name === undefined || name === null ? undefined : String(name); // null: unnamed (Python's None)
 }
 
+/** The tasks whose `toString()` is running (to cut a cycle of tasks awaiting each other). */
+const inRepr = new Set<object>();
+
 const NONE: unique symbol = Symbol("none");
 // The bits of Task._flags. The low two say how the next step resumes the coroutine.
 const RESUME_MASK = 3;
@@ -58,8 +61,10 @@ const MUST_CANCEL = 4;
 const NATIVE = 8;
 /** `cancel()` was called once at least (`signal` is then created aborted). */
 const CANCEL_REQUESTED = 16;
+/** Inside this task's `cancel()`, forwarding to what it waits on (to cut a cycle of tasks awaiting each other). */
+const IN_CANCEL = 32;
 /** The bits above hold the count of pending cancellation requests (CPython's `_num_cancels_requested`). */
-const COUNT_SHIFT = 5;
+const COUNT_SHIFT = 6;
 const COUNT_ONE = 1 << COUNT_SHIFT;
 let taskCounter = 0;
 /**
@@ -187,6 +192,9 @@ export class Task<T = unknown> extends Future<T> {
     if (msg != null && typeof msg !== "string") throw badCancelMessage(msg);
     if (msg === null) msg = undefined; // Python's None: no message
     if (this._state !== "pending") return false;
+    // Tasks that await each other (a deadlock) would forward the request round the cycle for ever
+    // (CPython: RecursionError); met again, this task takes no second request from its own.
+    if ((this._flags & IN_CANCEL) !== 0) return false;
     this._flags += COUNT_ONE;
     // The first request decides how `signal` aborts: its message is kept only if there is one, so
     // that a cancellation allocates nothing more.
@@ -205,7 +213,20 @@ export class Task<T = unknown> extends Future<T> {
       this._extras().signal = msg;
     }
     const w = this._fut;
-    if (w !== null && w.cancel(msg)) return true;
+    if (w !== null) {
+      let forwarded: boolean;
+      if (w instanceof Task) {
+        this._flags |= IN_CANCEL;
+        try {
+          forwarded = w.cancel(msg);
+        } finally {
+          this._flags &= ~IN_CANCEL;
+        }
+      } else {
+        forwarded = w.cancel(msg);
+      }
+      if (forwarded) return true;
+    }
     this._flags |= MUST_CANCEL;
     // CPython's `_cancel_message`: kept in the extras, since most cancellations have no message.
     if (msg !== undefined) this._extras().cancelMessage = msg;
@@ -267,6 +288,18 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   override toString(): string {
+    // Tasks that await each other (a deadlock) would make `wait_for=` recurse for ever: a task met
+    // again inside its own repr is shown by name only.
+    if (inRepr.has(this)) return `<Task name=${pyRepr(this.getName())} (awaited in a cycle)>`;
+    inRepr.add(this);
+    try {
+      return this._repr();
+    } finally {
+      inRepr.delete(this);
+    }
+  }
+
+  private _repr(): string {
     const pending = this._state === "pending";
     const wait = pending && this._fut !== null ? ` wait_for=${this._fut.toString()}` : "";
     // CPython 3.13's repr says `cancelling` while a cancellation request is pending.

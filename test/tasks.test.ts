@@ -936,3 +936,47 @@ test("a coroutine iterated instead of run in a task: RuntimeError at its second 
     assert.equal(yield* t, 7);
   });
 });
+
+test("tasks awaiting each other (a deadlock): toString() and cancel() stop at the cycle instead of recursing for ever", async () => {
+  // CPython raises RecursionError in both. Here the repr shows the cycle, and cancel() does not
+  // forward a request back to the task it came from: the tasks stay deadlocked (as they are), and
+  // close() reports them.
+  const loop = new EventLoop({ clock: "virtual" });
+  const reports: string[] = [];
+  loop.setExceptionHandler((_l, ctx) => reports.push(ctx.message));
+  const box: { a?: Task<void>; b?: Task<void> } = {};
+  box.a = loop.createTask(
+    (function* (): Coroutine<void> {
+      yield* sleep(1);
+      yield* box.b!;
+    })(),
+    { name: "a" },
+  );
+  box.b = loop.createTask(
+    (function* (): Coroutine<void> {
+      yield* sleep(1);
+      yield* box.a!;
+    })(),
+    { name: "b" },
+  );
+  const seen: unknown[] = [];
+  loop.callLater(50, () => {
+    seen.push(String(box.a));
+    seen.push(box.a!.cancel(), box.a!.cancelling(), box.b!.cancelling());
+  });
+  await loop.runUntilComplete(sleep(60));
+  loop.close();
+  assert.deepEqual(seen, [
+    "<Task pending name='a' wait_for=<Task pending name='b' wait_for=<Task name='a' (awaited in a cycle)>>>",
+    true,
+    1,
+    1,
+  ]);
+  assert.deepEqual(
+    reports.filter((r) => /destroyed/.test(r)).map((r) => r.replace(/.*finished: /, "")),
+    [
+      "<Task cancelling name='a' wait_for=<Task cancelling name='b' wait_for=<Task name='a' (awaited in a cycle)>>>",
+      "<Task cancelling name='b' wait_for=<Task cancelling name='a' wait_for=<Task name='b' (awaited in a cycle)>>>",
+    ],
+  );
+});
