@@ -154,14 +154,15 @@ export class Task<T = unknown> extends Future<T> {
     checkCoroutine(coro, "Task");
     // The loop passes itself (createTask) to skip an options object on the hot path.
     const o = options as (TaskOptions & { _ready?: unknown }) | undefined;
-    if (o !== undefined && o._ready === undefined) checkOptions(o, "Task", TASK_KEYS, '{ name: "worker" }');
-    const loop = o === undefined ? getEventLoop() : o._ready !== undefined ? (o as unknown as EventLoop) : (o.loop ?? getEventLoop());
+    const given = o !== undefined && o._ready === undefined ? o : undefined;
+    if (given !== undefined) checkOptions(given, "Task", TASK_KEYS, '{ name: "worker" }');
+    const loop = given !== undefined ? (given.loop ?? getEventLoop()) : o !== undefined ? (o as unknown as EventLoop) : getEventLoop();
     super(loop as never);
     loop._checkClosed();
     this._coro = coro;
     if ((coro as { next?: unknown }).next === GEN_NEXT) this._flags = NATIVE;
     // As CPython, only an unnamed task draws a number: names given leave no gap in `Task-N`.
-    this._name = o !== undefined && o._ready === undefined && o.name != null ? String(o.name) : ++taskCounter;
+    this._name = given !== undefined && given.name != null ? String(given.name) : ++taskCounter;
     loop._addTask(this);
   }
 
