@@ -8,6 +8,7 @@ import * as effection from "effection";
 import { asyncioImpl, until, type AFuture, type ATask, type Coro } from "../asyncio.js";
 import { atLeast, expectCount, hostTurn, now, perSecond, type Workload } from "../harness.js";
 import { deferred } from "../native-primitives.js";
+import { BARE, BareFuture, bareRun, spawn, YIELD, type BareCoro, type BareTask } from "../bare-scheduler.js";
 
 const STOP = new Error("stop");
 
@@ -106,6 +107,36 @@ export const cancel: Workload = {
       expectCount("TaskGroup owner cancelled", owner.cancelled() ? 1 : 0, 1);
       return { ms };
     }),
+    {
+      name: BARE,
+      async run(n) {
+        const all = new BareFuture<void>();
+        let started = 0;
+        let finallies = 0;
+        function* waiter(fut: BareFuture<void>): BareCoro {
+          started++;
+          try {
+            yield fut;
+          } finally {
+            if (++finallies === n) all.set();
+          }
+        }
+        const ms = bareRun(
+          (function* () {
+            const tasks = new Array<BareTask>(n);
+            const futs = new Array<BareFuture<void>>(n);
+            for (let i = 0; i < n; i++) tasks[i] = spawn(waiter((futs[i] = new BareFuture<void>())));
+            while (started < n) yield YIELD;
+            const t0 = now();
+            for (let i = 0; i < n; i++) tasks[i].cancel(futs[i]);
+            yield all;
+            return now() - t0;
+          })(),
+        );
+        expectCount("bare finallies", finallies, n);
+        return { ms };
+      },
+    },
     {
       name: "effect 4",
       maxN: 20_000, // ~30k interrupts/s here

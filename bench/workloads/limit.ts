@@ -9,6 +9,7 @@ import pLimit from "p-limit";
 import { asyncioImpl, type Coro } from "../asyncio.js";
 import { atLeast, expectCount, now, perSecond, type Raw, type Workload } from "../harness.js";
 import { NativeSemaphore } from "../native-primitives.js";
+import { BARE, bareSpawnAll, BareSemaphore, YIELD, type BareCoro } from "../bare-scheduler.js";
 
 const LIMIT = 100;
 
@@ -106,6 +107,26 @@ export const limit: Workload = {
       g.check("asyncio-ts asyncWith", n);
       return { ms };
     }),
+    {
+      name: BARE,
+      async run(n) {
+        const sem = new BareSemaphore(LIMIT);
+        const g = new Gauge();
+        function* job(): BareCoro {
+          if (!sem.tryAcquire()) yield sem;
+          try {
+            g.enter();
+            yield YIELD;
+            g.leave();
+          } finally {
+            sem.release();
+          }
+        }
+        const ms = bareSpawnAll(n, job);
+        g.check("bare", n);
+        return { ms };
+      },
+    },
     { name: "async-sema", run: (n) => promiseJobs(n, "async-sema", acquireRelease(new Sema(LIMIT))) },
     {
       name: "p-limit",

@@ -10,6 +10,7 @@ import { Effect, Fiber, Semaphore } from "effect";
 import { asyncioImpl, type Coro } from "../asyncio.js";
 import { atLeastTimes, expectCount, now, perSecond, type Raw, type Workload } from "../harness.js";
 import { NativeLock } from "../native-primitives.js";
+import { BARE, bareSpawnAll, BareSemaphore, YIELD, type BareCoro } from "../bare-scheduler.js";
 
 const TASKS = 1000;
 
@@ -131,6 +132,34 @@ export const lock: Workload = {
             m.unlock();
           }
         });
+      },
+    },
+    {
+      name: BARE,
+      async run(n) {
+        const rounds = perTask(n);
+        const lk = new BareSemaphore(1);
+        let inside = false;
+        let count = 0;
+        let overlaps = 0;
+        function* worker(): BareCoro {
+          for (let i = 0; i < rounds; i++) {
+            if (!lk.tryAcquire()) yield lk;
+            try {
+              if (inside) overlaps++;
+              inside = true;
+              yield YIELD;
+              inside = false;
+              count++;
+            } finally {
+              lk.release();
+            }
+          }
+        }
+        const ms = bareSpawnAll(TASKS, worker);
+        expectCount("bare acquisitions", count, TASKS * rounds);
+        expectCount("bare overlapping holders", overlaps, 0);
+        return { ms };
       },
     },
     {

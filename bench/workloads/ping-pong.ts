@@ -10,6 +10,7 @@ import * as effection from "effection";
 import { asyncioImpl, type AFuture, type Coro } from "../asyncio.js";
 import { atLeastTimes, expectCount, now, perSecond, type Workload } from "../harness.js";
 import { deferred } from "../native-primitives.js";
+import { BARE, BareFuture, bareRun, spawn, type BareCoro } from "../bare-scheduler.js";
 
 export const pingPong: Workload = {
   name: "ping-pong",
@@ -76,6 +77,39 @@ export const pingPong: Workload = {
       expectCount("asyncio-ts echo sum", sum, (n * (n - 1)) / 2);
       return { ms };
     }),
+    {
+      name: BARE,
+      async run(n) {
+        let toB = new BareFuture<number>();
+        let toA = new BareFuture<number>();
+        let sum = 0;
+        function* b(): BareCoro {
+          for (;;) {
+            const v = (yield toB) as number;
+            if (v < 0) return;
+            const reply = toA;
+            toB = new BareFuture<number>();
+            reply.set(v);
+          }
+        }
+        const ms = bareRun(
+          (function* () {
+            const t0 = now();
+            const bTask = spawn(b());
+            for (let i = 0; i < n; i++) {
+              const mine = (toA = new BareFuture<number>());
+              toB.set(i);
+              sum += (yield mine) as number;
+            }
+            toB.set(-1);
+            yield bTask;
+            return now() - t0;
+          })(),
+        );
+        expectCount("bare echo sum", sum, (n * (n - 1)) / 2);
+        return { ms };
+      },
+    },
     {
       name: "effect 4",
       async run(n) {

@@ -10,6 +10,7 @@ import * as effection from "effection";
 import { asyncioImpl, type Coro } from "../asyncio.js";
 import { atLeast, expectCount, now, perSecond, type Workload } from "../harness.js";
 import { NativeQueue } from "../native-primitives.js";
+import { BARE, BareQueue, bareRun, spawn, type BareCoro } from "../bare-scheduler.js";
 
 /** Consumer bookkeeping: items must arrive as 0, 1, 2, ... */
 class Sink {
@@ -64,6 +65,33 @@ export const queue: Workload = {
       sink.check("asyncio-ts", n);
       return { ms };
     }),
+    {
+      name: BARE,
+      async run(n) {
+        const q = new BareQueue<number>(1);
+        const sink = new Sink();
+        function* consumer(): BareCoro {
+          for (let i = 0; i < n; i++) {
+            while (q.empty()) yield q.notEmpty;
+            sink.take(q.getNow());
+          }
+        }
+        const ms = bareRun(
+          (function* () {
+            const t0 = now();
+            const c = spawn(consumer());
+            for (let i = 0; i < n; i++) {
+              while (q.full()) yield q.notFull;
+              q.putNow(i);
+            }
+            yield c;
+            return now() - t0;
+          })(),
+        );
+        sink.check("bare", n);
+        return { ms };
+      },
+    },
     {
       name: "effect 4",
       async run(n) {

@@ -5,6 +5,7 @@ import { Effect, Fiber } from "effect";
 import * as effection from "effection";
 import { asyncioImpl, type Coro } from "../asyncio.js";
 import { atLeastTimes, expectCount, now, perSecond, type Workload } from "../harness.js";
+import { BARE, bareSpawnAll, YIELD, type BareCoro } from "../bare-scheduler.js";
 
 export const spawnJoin: Workload = {
   name: "spawn-join",
@@ -45,6 +46,19 @@ export const spawnJoin: Workload = {
       expectCount("asyncio-ts tasks finished", done, n);
       return { ms };
     }),
+    {
+      name: BARE,
+      async run(n) {
+        let done = 0;
+        function* child(): BareCoro {
+          yield YIELD;
+          done++;
+        }
+        const ms = bareSpawnAll(n, child);
+        expectCount("bare tasks finished", done, n);
+        return { ms };
+      },
+    },
     {
       name: "effect 4",
       async run(n) {
