@@ -51,6 +51,7 @@ const ready = new Ring<BareTask>();
 /** What `BareTask.cancel` throws in. */
 export class BareCancelled extends Error {}
 const NOTHING: unknown = Symbol("nothing");
+const FINISHED: IteratorResult<Park, void> = { done: true, value: undefined };
 
 /** A task: a coroutine, what to resume it with, and the one task that joins it. */
 export class BareTask implements Park {
@@ -85,7 +86,10 @@ export function spawn(coro: BareCoro): BareTask {
   return t;
 }
 
-/** Runs ready tasks until none is left. An error escaping a task ends it, as a cancellation does. */
+/**
+ * Runs ready tasks until none is left. A `BareCancelled` escaping a task ends it; any other error stops
+ * the scheduler (the tasks left are dropped) and is thrown on, for the workload to report.
+ */
 export function runAll(): void {
   while (ready.size > 0) {
     const t = ready.shift();
@@ -100,8 +104,12 @@ export function runAll(): void {
         t.error = NOTHING;
         r = t.coro.throw(e);
       }
-    } catch {
-      r = { done: true, value: undefined };
+    } catch (e) {
+      if (!(e instanceof BareCancelled)) {
+        while (ready.size > 0) ready.shift();
+        throw e;
+      }
+      r = FINISHED;
     }
     if (r.done) {
       t.done = true;
