@@ -692,3 +692,64 @@ describe("timer heap bookkeeping", () => {
     loop.close();
   });
 });
+
+describe("the virtual clock never goes back", () => {
+  test("a timer scheduled in the past runs at the next iteration at the current time; time() stays put", async () => {
+    const log = await vrun(function* () {
+      const loop = getRunningLoop();
+      const out: unknown[] = [];
+      yield* sleep(100);
+      const f = loop.createFuture<void>();
+      loop.callAt(50, () => {
+        out.push(["past timer", loop.time()]);
+        f.setResult();
+      });
+      yield* f; // nothing else is ready: the loop goes to the timer heap with a deadline behind it
+      out.push(["after", now()]);
+      yield* sleep(10);
+      out.push(["later", now()]);
+      return out;
+    });
+    assert.deepEqual(log, [["past timer", 100], ["after", 100], ["later", 110]]);
+  });
+});
+
+describe("stop() in the middle of an iteration", () => {
+  test("the rest of the iteration still runs; what it schedules waits for the next run", async () => {
+    const loop = vloop();
+    const out: string[] = [];
+    loop.callSoon(() => {
+      out.push("a");
+      loop.stop();
+    });
+    loop.callSoon(() => {
+      out.push("b");
+      loop.callSoon(() => out.push("c"));
+    });
+    await loop.runForever();
+    out.push("stopped");
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    out.push("stopped2");
+    loop.close();
+    // CPython 3.13: ['a', 'b', 'stopped', 'c', 'stopped2']
+    assert.deepEqual(out, ["a", "b", "stopped", "c", "stopped2"]);
+  });
+});
+
+describe("close() reports", () => {
+  test("first the unretrieved errors, then the pending tasks (the documented order)", async () => {
+    const loop = vloop();
+    const messages: string[] = [];
+    loop.setExceptionHandler((_l, ctx) =>
+      messages.push(/never retrieved/.test(ctx.message) ? "unretrieved" : /destroyed but it is pending/.test(ctx.message) ? "pending" : ctx.message),
+    );
+    const pending = loop.createTask(sleep(1000));
+    const failed = loop.createFuture<void>();
+    await loop.runUntilComplete(sleep(1)); // the task is pending in its sleep
+    failed.setException(new Error("lost"));
+    loop.close();
+    assert.equal(pending.done(), false);
+    assert.deepEqual(messages, ["unretrieved", "pending"]);
+  });
+});

@@ -295,6 +295,24 @@ describe("run()", () => {
     assert.equal(await run(dbg, { clock: "virtual", debug: false }), false);
   });
 
+  test("options may be a null-prototype object (as checkOptions documents); its keys are read", async () => {
+    const opts: { clock: "virtual" } = Object.assign(Object.create(null) as object, { clock: "virtual" as const });
+    const t = await run(function* (): Coroutine<number> {
+      yield* sleep(1e6);
+      return getRunningLoop().time();
+    }, opts);
+    assert.equal(t, 1e6); // the virtual clock: no wall time passed
+  });
+
+  test("debug reaches a loop made by loopFactory too (CPython's Runner calls set_debug on it)", async () => {
+    const dbg = function* (): Coroutine<boolean> {
+      return getRunningLoop().getDebug();
+    };
+    assert.equal(await run(dbg, { loopFactory: () => new EventLoop({ clock: "virtual" }), debug: true }), true);
+    assert.equal(await run(dbg, { loopFactory: () => new EventLoop({ clock: "virtual", debug: true }), debug: false }), false);
+    assert.equal(await run(dbg, { loopFactory: () => new EventLoop({ clock: "virtual", debug: true }) }), true);
+  });
+
   test("the running loop is gone after run", async () => {
     await vrun(function* () {
       yield* sleep(1);

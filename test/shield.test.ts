@@ -156,3 +156,26 @@ test("shield of a Promise, a generator function, null or an array is a TypeError
     yield* sleep(0);
   });
 });
+
+test("inner fails in the same iteration its shield is cancelled: the shield's callback marks the error retrieved (as CPython)", async () => {
+  const reports: string[] = [];
+  const log: unknown[] = [];
+  await vrun(function* () {
+    const loop = getRunningLoop();
+    loop.setExceptionHandler((_l, ctx) => reports.push(String(ctx.message)));
+    const inner = loop.createFuture<void>();
+    const w = createTask(
+      (function* (): Coroutine<void> {
+        yield* shield(inner);
+      })(),
+    );
+    yield* sleep(0);
+    inner.setException(new Error("x")); // the shield's inner callback is queued…
+    w.cancel(); // …and the shield is cancelled before it runs
+    yield* catching(CancelledError, w, () => log.push(["waiter cancelled", inner.done()]));
+    yield* collectGarbage(3);
+  });
+  // CPython 3.13: waiter cancelled, inner._log_traceback False, no report (not even at close here)
+  assert.deepEqual(log, [["waiter cancelled", true]]);
+  assert.deepEqual(reports, []);
+});

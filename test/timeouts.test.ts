@@ -18,6 +18,8 @@ import {
   RuntimeError,
   TimeoutError,
   ValueError,
+  ExceptionGroup,
+  taskGroup,
   type Coroutine,
 } from "../src/index.js";
 import {
@@ -719,5 +721,101 @@ describe("waitFor()", () => {
       yield* logTimeout(log, logValue());
     });
     assert.deepEqual(log, [["TimeoutError", 10], ["result", undefined], ["end", 10, 0, 1]]);
+  });
+});
+
+describe("timeout(): a deadline that is exactly now", () => {
+  // CPython's reschedule: `when <= loop.time()` → call_soon, so the expiry runs before what the body
+  // schedules next; a call_at would run after it (due timers come after the ready callbacks).
+  test("timeout(0) and reschedule(time()) expire before a callback the body schedules after entering", async () => {
+    const log = await scenario(function* (log) {
+      const loop = getRunningLoop();
+      let cm!: Timeout;
+      yield* logTimeout(
+        log,
+        timeout(0, function* (t) {
+          cm = t;
+          loop.callSoon(() => log.push(["soon", cm.expired()]));
+          yield* sleep(1000);
+        }),
+        () => [cm.expired()],
+      );
+      let cm2!: Timeout;
+      yield* logTimeout(
+        log,
+        timeout(null, function* (t) {
+          cm2 = t;
+          t.reschedule(loop.time());
+          loop.callSoon(() => log.push(["soon2", cm2.expired()]));
+          yield* sleep(1000);
+        }),
+        () => [cm2.expired()],
+      );
+    });
+    // CPython 3.13: [('soon', True), ('timeout', True), ('soon2', True), ('timeout2', True)]
+    assert.deepEqual(log, [
+      ["soon", true],
+      ["TimeoutError", 0, true],
+      ["soon2", true],
+      ["TimeoutError", 0, true],
+      ["result", undefined],
+      ["end", 0, 0, 1],
+    ]);
+  });
+});
+
+describe("timeout(): an ExceptionGroup raised on expiry", () => {
+  test("each sub-exception without a cause gets a TimeoutError as its cause (CPython chains one into each)", async () => {
+    const log = await scenario(function* (log) {
+      function* child(): Coroutine<void> {
+        yield* onCancel(function* () {
+          throw new ValueError("on cancel");
+        });
+      }
+      try {
+        yield* timeout(10, function* () {
+          yield* taskGroup(function* (tg) {
+            tg.createTask(child());
+            yield* sleep(100);
+          });
+        });
+      } catch (e) {
+        assert.ok(e instanceof ExceptionGroup);
+        const sub = e.exceptions[0] as Error;
+        log.push([errName(e), errName(sub), errName(sub.cause), now()]);
+      }
+    });
+    // CPython 3.13: ExceptionGroup ValueError, its __context__ a TimeoutError (whose context is the CancelledError)
+    assert.deepEqual(log, [["ExceptionGroup", "ValueError", "TimeoutError", 10], ["result", undefined], ["end", 10, 0, 1]]);
+  });
+});
+
+describe("timeout(): entered with a cancellation request already counted", () => {
+  test("expiry is still a TimeoutError; the earlier request stays counted (cancelling() 1)", async () => {
+    const log = await scenario(function* (log) {
+      currentTask()!.cancel();
+      yield* catching(CancelledError, sleep(0), () => log.push(["swallowed", currentTask()!.cancelling()]));
+      yield* logTimeout(
+        log,
+        timeout(10, function* () {
+          yield* sleep(100);
+        }),
+        () => [currentTask()!.cancelling()],
+      );
+    });
+    // CPython 3.13: swallowed 1, then TimeoutError with cancelling() 1
+    assert.deepEqual(log, [["swallowed", 1], ["TimeoutError", 10, 1], ["result", undefined], ["end", 10, 1, 1]]);
+  });
+});
+
+describe("waitFor(): the TimeoutError's cause", () => {
+  test("is the CancelledError it replaces, with a timeout of 0 as with a deadline (CPython: raise TimeoutError from exc)", async () => {
+    const log = await scenario(function* (log) {
+      const t = createTask(sleep(100));
+      yield* sleep(1);
+      yield* catching(TimeoutError, waitFor(t, 0), (e) => log.push(["zero", errName(e.cause), t.cancelled()]));
+      yield* catching(TimeoutError, waitFor(sleep(100), 5), (e) => log.push(["deadline", errName(e.cause), now()]));
+    });
+    assert.deepEqual(log, [["zero", "CancelledError", true], ["deadline", "CancelledError", 6], ["result", undefined], ["end", 6, 0, 1]]);
   });
 });
