@@ -438,6 +438,11 @@ export function suppressContext<E extends object>(e: E): E {
 }
 const contextSuppressed = new WeakSet<object>();
 
+/** @internal Whether `e` was marked by `suppressContext` (Python's `__suppress_context__`). */
+export function isContextSuppressed(e: object): boolean {
+  return contextSuppressed.has(e);
+}
+
 /**
  * `exitError`, thrown by `aexit` while the body's `error` was in flight, gets `error` as its `cause`
  * (what Python keeps as `__context__`), unless it has an own `cause`, is `error`, is already in its

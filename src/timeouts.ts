@@ -7,7 +7,7 @@
  */
 import { CancelledError, ExceptionGroup, RuntimeError, TimeoutError } from "./exceptions.js";
 import { currentTask, type Task } from "./tasks.js";
-import { asyncWith, checkBody, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
+import { asyncWith, checkBody, isContextSuppressed, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
 import { getRunningLoop } from "./internal/running.js";
 import { checkDelay } from "./base-events.js";
 import type { Handle } from "./events.js";
@@ -129,9 +129,13 @@ export class Timeout implements AsyncContextManager<Timeout> {
   };
 }
 
-/** The error a body raised while its timeout was expiring: we note the timeout as its cause, as CPython chains it. */
+/**
+ * The error a body raised while its timeout was expiring: we note the timeout as its cause, as CPython
+ * chains it into its `__context__`. Not for an error raised `from None` (`suppressContext`, as a
+ * TaskGroup's ExceptionGroup): CPython chains the TimeoutError there too, but never shows it.
+ */
 function markTimeout(e: unknown): void {
-  if (e instanceof Error && e.cause === undefined) {
+  if (e instanceof Error && e.cause === undefined && !isContextSuppressed(e)) {
     try {
       Object.defineProperty(e, "cause", { value: new TimeoutError(), configurable: true, writable: true });
     } catch {
@@ -146,7 +150,9 @@ function markTimeout(e: unknown): void {
  * blocks run (they may await), and then `TimeoutError` is raised. Nested timeouts each raise for
  * their own deadline. A cancellation of the task from elsewhere passes through as `CancelledError`,
  * even if the deadline passed too. If the body, cancelled by the deadline, throws another error
- * instead, that error passes through with a `TimeoutError` as its `cause` (if it had none).
+ * instead, that error passes through with a `TimeoutError` as its `cause` (if it had none); so does
+ * each error inside an ExceptionGroup it throws, while a TaskGroup's group itself keeps no cause (CPython
+ * raises it `from None`).
  *
  * @throws TimeoutError on expiry (its `cause` is the CancelledError it replaces).
  * @throws CancelledError if the task is cancelled from elsewhere.
