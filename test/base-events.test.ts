@@ -541,6 +541,27 @@ describe("setEventLoop", () => {
   });
 });
 
+describe("getEventLoop outside a running loop", () => {
+  test("returns the current loop while it is open, and replaces it with a new current loop once it is closed", () => {
+    // A deliberate difference (docs/design.md): CPython's get_event_loop() hands back the closed loop.
+    const loop = new EventLoop();
+    setEventLoop(loop);
+    let fresh: EventLoop | null = null;
+    try {
+      assert.equal(getEventLoop(), loop);
+      loop.close();
+      fresh = getEventLoop();
+      assert.notEqual(fresh, loop);
+      assert.equal(fresh.isClosed(), false);
+      assert.equal(getEventLoop(), fresh); // it is the current loop now
+    } finally {
+      setEventLoop(null);
+      loop.close();
+      fresh?.close();
+    }
+  });
+});
+
 describe("timers at Infinity", () => {
   test("never become due: the virtual clock stays finite while only such timers are left; later timers keep their order", async () => {
     // CPython: sleep(inf) sleeps forever, wait_for(sleep(inf), 0.05) times out.
