@@ -39,7 +39,8 @@ export function getRunningLoop(): EventLoop {
 
 /**
  * The running loop if there is one, else the current loop (set by `setEventLoop`), creating and
- * setting a new one if there is none (Python 3.11's behaviour, without the deprecation warning).
+ * setting a new one if there is none or it was closed (Python 3.11's behaviour, without the deprecation
+ * warning; CPython hands back a closed loop).
  */
 export function getEventLoop(make: (() => EventLoop) | null = factory): EventLoop {
   if (running !== null) return running;
