@@ -216,6 +216,31 @@ describe("close() and the errors never retrieved", () => {
     assert.equal(reports.length, 10);
   });
 
+  test("an error that plain async code awaited (then, before or after the failure) counts as retrieved", async () => {
+    const { loop, reports } = recordingLoop();
+    const before = loop.createFuture();
+    const caught: unknown[] = [];
+    const p1 = before.then(undefined, (e: unknown) => caught.push(e));
+    const beforeError = new ValueError("awaited before");
+    before.setException(beforeError);
+    const after = loop.createFuture();
+    const afterError = new ValueError("awaited after");
+    after.setException(afterError);
+    const p2 = after.then(undefined, (e: unknown) => caught.push(e));
+    const lost = loop.createFuture();
+    const lostError = new ValueError("lost");
+    lost.setException(lostError);
+    await Promise.all([p1, p2]);
+    await loop.runUntilComplete(sleep(1));
+    loop.close();
+    assert.deepEqual(caught, [beforeError, afterError]);
+    assert.deepEqual(
+      reports.map(([ctx]) => [ctx.message, ctx.exception]),
+      [[`<Future finished exception=ValueError('lost')> exception was never retrieved`, lostError]],
+    );
+    assert.ok(before.done() && after.done() && lost.done());
+  });
+
   test("end to end: a forgotten failed task is reported when run() closes its loop", async () => {
     const nobodySees = new ValueError("nobody sees this");
     let reports: [ExceptionContext, boolean][] = [];

@@ -151,3 +151,31 @@ test("an error thrown deep in nested coroutines reaches the awaiter as the same 
   });
   assert.deepEqual(ev, ["middle finally", ["same", true, 2]]);
 });
+
+test("createTask of a non-coroutine: the TypeError says what to write instead (ours; CPython only says a coroutine was expected)", async () => {
+  const messages: string[] = [];
+  await vrun(function* () {
+    function* work(): Coroutine<number> {
+      yield* sleep(1);
+      return 1;
+    }
+    const fut = getRunningLoop().createFuture<number>();
+    const task = createTask(work(), { name: "w" });
+    for (const bad of [work, fut, task, () => 1, 42]) {
+      try {
+        createTask(bad as never);
+      } catch (e) {
+        assert.ok(e instanceof TypeError);
+        messages.push(e.message);
+      }
+    }
+    fut.cancel();
+    yield* task;
+  });
+  assert.equal(messages.length, 5);
+  assert.match(messages[0]!, /^Task: a coroutine was expected, got a function \(work\): call the generator function to get a coroutine object, e\.g\. main\(\) not main$/);
+  assert.match(messages[1]!, /^Task: a coroutine was expected, got a Future or Task \(<Future pending>\): it is already scheduled; yield\* it directly$/);
+  assert.match(messages[2]!, /^Task: a coroutine was expected, got a Future or Task \(<Task pending name='w'.*>\): it is already scheduled; yield\* it directly$/);
+  assert.match(messages[3]!, /^Task: a coroutine was expected, got a function \(anonymous\): pass a coroutine object \(what a function\* returns\)$/);
+  assert.match(messages[4]!, /^Task: a coroutine was expected, got a number \(42\)$/);
+});

@@ -161,6 +161,36 @@ test("removeDoneCallback removes every registration and returns the count", asyn
   assert.deepEqual(ev, [["remove cb", 2], ["remove cb again", 0], ["remove unknown", 0], "cb2"]);
 });
 
+test("done callbacks beyond two still run in the order added; removing one never added keeps a lone callback", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const loop = getRunningLoop();
+    const f = loop.createFuture<number>();
+    for (let i = 0; i < 4; i++) f.addDoneCallback(() => ev.push(`cb${i}`));
+    f.setResult(1);
+    const g = loop.createFuture<void>();
+    g.addDoneCallback(() => ev.push("lone cb"));
+    ev.push(["remove other", g.removeDoneCallback(() => {})]);
+    g.cancel();
+    yield* sleep(0);
+  });
+  assert.deepEqual(ev, [["remove other", 0], "cb0", "cb1", "cb2", "cb3", "lone cb"]);
+});
+
+test("addDoneCallback of a non-function is a TypeError at once (ours: CPython fails only when calling it), and adds nothing", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const f = getRunningLoop().createFuture<number>();
+    for (const bad of [5, null, "cb", {}]) {
+      assert.throws(() => f.addDoneCallback(bad as never), (e: unknown) => e instanceof TypeError && /addDoneCallback: the callback must be a function/.test(e.message));
+    }
+    f.addDoneCallback(() => ev.push("cb"));
+    f.setResult(1);
+    yield* sleep(0);
+  });
+  assert.deepEqual(ev, ["cb"]);
+});
+
 test("cancel() schedules the done callbacks too", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {

@@ -274,3 +274,58 @@ describe("fromPromise of odd thenables (adopted as `await` adopts them)", () => 
     assert.deepEqual(ev, ["inner", true]);
   });
 });
+
+describe("fromPromise: cancellation details", () => {
+  test("the signal's reason is a CancelledError with cancel's message; once the future is done, cancel() is false and aborts nothing", async () => {
+    const log = await vrun(function* () {
+      const log: unknown[] = [];
+      let s1!: AbortSignal;
+      const f = fromPromise<string>((s) => ((s1 = s), untilAborted<string>(s)));
+      f.cancel("why");
+      log.push(["reason", s1.reason?.name, s1.reason?.message]);
+      let s2!: AbortSignal;
+      const g = fromPromise<number>((s) => ((s2 = s), Promise.resolve(7)));
+      log.push(["result", yield* g]);
+      log.push(["cancel done", g.cancel("late"), g.cancelled(), s2.aborted]);
+      yield* settle(f);
+      return log;
+    });
+    assert.deepEqual(log, [
+      ["reason", "CancelledError", "why"],
+      ["result", 7],
+      ["cancel done", false, false, false],
+    ]);
+  });
+
+  test("a function that throws synchronously gives a future failed with that error (fromPromise itself does not throw)", async () => {
+    const err = new ValueError("sync");
+    const log = await vrun(function* () {
+      const f = fromPromise(() => {
+        throw err;
+      });
+      const log: unknown[] = [f.done(), f.exception() === err];
+      try {
+        yield* f;
+      } catch (e) {
+        log.push(e === err);
+      }
+      return log;
+    });
+    assert.deepEqual(log, [true, true, true]);
+  });
+
+  test("a cancelled adopted promise no longer holds the loop: with nothing else to wake it, the deadlock is reported at once", async () => {
+    const seen = await vrun(function* () {
+      const loop = getRunningLoop();
+      const wake = loop.createFuture<number>();
+      loop.setExceptionHandler((l, ctx) => {
+        if (/^Deadlock on the virtual clock/.test(ctx.message) && !wake.done()) wake.setResult(l.time());
+      });
+      const f = fromPromise(new Promise<never>(() => {}));
+      yield* sleep(10);
+      f.cancel();
+      return [yield* wake, f.cancelled()];
+    });
+    assert.deepEqual(seen, [10, true]);
+  });
+});
