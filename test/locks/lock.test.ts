@@ -475,3 +475,40 @@ test("an acquire() awaited again after it finished is a RuntimeError, not a sile
     1,
   ]);
 });
+
+test("an aexit() coroutine releases once: driven again after a re-acquire, it leaves the lock held", async () => {
+  // CPython 3.13: the second `await ex` raises "cannot reuse already awaited coroutine" and the lock
+  // stays locked; whatever it raises, it must not release the lock a second time.
+  await vrun(function* () {
+    const lock = new Lock();
+    yield* lock.acquire();
+    const ex = lock.aexit({ failed: false });
+    yield* ex;
+    assert.equal(String(lock), "<Lock [unlocked]>");
+    yield* lock.acquire();
+    try {
+      yield* ex;
+    } catch (e) {
+      assert.ok(e instanceof RuntimeError);
+    }
+    assert.equal(String(lock), "<Lock [locked]>");
+  });
+});
+
+test("closing an acquire() while it waits unqueues it (CPython: coroutine close())", async () => {
+  // CPython 3.13 (c = lock.acquire(); c.send(None); c.close()): waiters:1, then [locked]; the release
+  // then leaves the lock free for the next acquire.
+  await vrun(function* () {
+    const lock = new Lock();
+    yield* lock.acquire();
+    const c = lock.acquire();
+    c.next();
+    assert.equal(String(lock), "<Lock [locked, waiters:1]>");
+    c.return(true);
+    assert.equal(String(lock), "<Lock [locked]>");
+    lock.release();
+    assert.equal(String(lock), "<Lock [unlocked]>");
+    assert.equal(yield* lock.acquire(), true);
+    assert.equal(String(lock), "<Lock [locked]>");
+  });
+});

@@ -119,3 +119,49 @@ test("a primitive made outside any loop works in the loop that first waits on it
     { clock: "virtual" },
   );
 });
+
+test("an acquire() that failed the loop check is over: awaiting it again is a reuse error, even once the primitive is free", async () => {
+  // CPython 3.13: the second `await c` raises "cannot reuse already awaited coroutine"; nothing is taken.
+  const lock = new Lock();
+  const sem = new Semaphore(0);
+  await run(
+    function* () {
+      yield* lock.acquire();
+      const t = createTask(lock.acquire());
+      const t2 = createTask(sem.acquire());
+      yield* sleep(1);
+      t.cancel();
+      t2.cancel();
+    },
+    { clock: "virtual" },
+  );
+  const ev: unknown[] = [];
+  await run(
+    function* () {
+      for (const p of [lock, sem]) {
+        const c = p.acquire();
+        try {
+          yield* c;
+        } catch (e) {
+          ev.push(["1st", (e as Error).name, /is bound to a different event loop/.test((e as Error).message)]);
+        }
+        p.release();
+        try {
+          ev.push(["2nd returned", yield* c]);
+        } catch (e) {
+          ev.push(["2nd", (e as Error).name, /^cannot reuse already awaited coroutine/.test((e as Error).message)]);
+        }
+        ev.push(String(p));
+      }
+    },
+    { clock: "virtual" },
+  );
+  assert.deepEqual(ev, [
+    ["1st", "RuntimeError", true],
+    ["2nd", "RuntimeError", true],
+    "<Lock [unlocked]>",
+    ["1st", "RuntimeError", true],
+    ["2nd", "RuntimeError", true],
+    "<Semaphore [unlocked, value:1]>",
+  ]);
+});

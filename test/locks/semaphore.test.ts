@@ -270,3 +270,35 @@ test("toString, inspect, and not awaitable", () => {
   }
   assert.ok(misuse);
 });
+
+test("release() hands out one permit; a second free one goes to the next waiter only when the woken one runs", async () => {
+  // CPython 3.13 (release wakes one; acquire wakes as many as fit once it runs):
+  // r released [locked, waiters:3], A, B, r again, C.
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const sem = new Semaphore(0);
+    function* w(name: string): Coroutine<void> {
+      yield* sem.acquire();
+      ev.push([name, "acquired"]);
+    }
+    function* r(): Coroutine<void> {
+      sem.release(); // 2 permits with B and C queued: wakes B only
+      ev.push(["r released", state(sem)]);
+      yield* sleep(0);
+      ev.push("r again");
+    }
+    const a = createTask(w("A"));
+    yield* sleep(0);
+    const ts = [createTask(w("B")), createTask(w("C")), createTask(r())];
+    sem.release(); // A woken
+    sem.release(); // 1 permit, nobody pending: B and C queue behind A (FIFO)
+    yield* gather(a, ...ts);
+  });
+  assert.deepEqual(ev, [
+    ["r released", "[locked, waiters:3]"],
+    ["A", "acquired"],
+    ["B", "acquired"],
+    "r again",
+    ["C", "acquired"],
+  ]);
+});
