@@ -221,31 +221,33 @@ Object.setPrototypeOf(Operation.prototype, GeneratorPrototype);
 
 /**
  * @internal The coroutine of `aexit()` for Lock, Semaphore and Condition: releases when first
- * driven (lazily, as a generator would), never suspends.
+ * driven (lazily, as a generator would), never suspends. Driven again once finished (or after it was
+ * closed or thrown into), it throws the RuntimeError of a reused coroutine, as CPython's `__aexit__`
+ * coroutine does, and releases nothing.
  */
 export class ReleaseOnExit {
-  _target: Releasable | null;
+  readonly _target: Releasable;
+  _finished: boolean;
 
   constructor(target: Releasable) {
     this._target = target;
+    this._finished = false;
   }
 
   next(): IteratorResult<Suspension, void> {
-    const t = this._target;
-    if (t !== null) {
-      this._target = null;
-      t.release();
-    }
+    if (this._finished) throw reused(`${this._target.constructor.name}.aexit()`);
+    this._finished = true;
+    this._target.release();
     return DONE_VOID;
   }
 
   throw(e: unknown): IteratorResult<Suspension, void> {
-    this._target = null;
+    this._finished = true;
     throw e;
   }
 
   return(value?: void): IteratorResult<Suspension, void> {
-    this._target = null;
+    this._finished = true;
     return { done: true, value };
   }
 
