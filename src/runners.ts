@@ -92,19 +92,30 @@ export class Runner {
    * Cancels the tasks left, waits for them, and closes the loop. Does nothing before the first run
    * or after a close. As CPython's, it cancels once: a task created while the others are cancelled
    * (by a `finally` block, say) is left pending, and `close()` reports it ("Task was destroyed but
-   * it is pending!").
+   * it is pending!"). Before closing, it runs the loop as CPython's does for `shutdown_asyncgens()`
+   * and `shutdown_default_executor()` (two tasks that return at once): callbacks still queued get
+   * those four iterations, and the two tasks take their `Task-N` numbers.
    */
   async close(): Promise<void> {
     if (this._state !== "initialized") return;
     const loop = this._loop!;
     try {
       await cancelAllTasks(loop);
+      // CPython's close() then runs the loop for shutdown_asyncgens() and shutdown_default_executor():
+      // two tasks that return at once, so callbacks still queued get those iterations too (and the
+      // two tasks take their `Task-N` numbers). We have neither async generators nor an executor to
+      // shut down, but keep the iterations.
+      await loop.runUntilComplete(shutdownStep());
+      await loop.runUntilComplete(shutdownStep());
     } finally {
       loop.close(); // throws if the loop is running: the runner then stays usable, as CPython's
       this._state = "closed";
     }
   }
 }
+
+/** A shutdown step of `Runner.close()` (CPython's `shutdown_asyncgens()` with none to shut down). */
+function* shutdownStep(): Coroutine<void> {}
 
 async function cancelAllTasks(loop: EventLoop): Promise<void> {
   const toCancel = allTasks(loop);

@@ -494,3 +494,51 @@ describe("Runner", () => {
     assert.equal(loop.isClosed(), true);
   });
 });
+
+describe("run(): the shutdown iterations", () => {
+  test("callbacks still queued when main returns get CPython's shutdown iterations, and its shutdown tasks take their Task-N numbers", async () => {
+    // CPython 3.13: Runner.close() runs the loop for shutdown_asyncgens() and shutdown_default_executor(),
+    // two iterations each: a chain of callbacks runs a, b, c, d, e (not f); main Task-1, the next run's
+    // main Task-4; with a task left to cancel, the callbacks it and main schedule run before close.
+    const log: string[] = [];
+    await run(function* () {
+      const loop = getRunningLoop();
+      const chain = (names: string[]) => (): void => {
+        log.push(names[0]!);
+        if (names.length > 1) loop.callSoon(chain(names.slice(1)));
+      };
+      loop.callSoon(chain(["a", "b", "c", "d", "e", "f"]));
+      log.push(`main ${currentTask()!.getName()}`);
+    }, { clock: "virtual" });
+    log.push("after run");
+    const first = Number(log[0]!.split("-")[1]);
+    await run(function* () {
+      log.push(`next main +${Number(currentTask()!.getName().split("-")[1]) - first}`);
+    }, { clock: "virtual" });
+    await run(function* () {
+      const loop = getRunningLoop();
+      createTask(
+        (function* () {
+          try {
+            yield* sleep(10);
+          } finally {
+            log.push("left cancelled");
+            loop.callSoon(() => log.push("callback from left"));
+          }
+        })(),
+      );
+      yield* sleep(0);
+      loop.callSoon(() => log.push("callback from main"));
+    }, { clock: "virtual" });
+    log.push("end");
+    assert.deepEqual(log.slice(1), [
+      "a", "b", "c", "d", "e",
+      "after run",
+      "next main +3",
+      "callback from main",
+      "left cancelled",
+      "callback from left",
+      "end",
+    ]);
+  });
+});
