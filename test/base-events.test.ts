@@ -17,10 +17,12 @@ import {
   waitFor,
   fromPromise,
   timeout,
+  run,
   RuntimeError,
   TimeoutError,
   ValueError,
   type Coroutine,
+  type TimerHandle,
 } from "../src/index.js";
 import { vrun, now, errName, later, realDelay, KeyError, fail, captureConsole } from "./helpers.js";
 
@@ -313,6 +315,53 @@ describe("EventLoop lifecycle", () => {
   });
 });
 
+describe("callSoon / callLater / callAt: argument checks", () => {
+  const err = (cls: Function, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
+
+  test("a callback that is not a function, or a delay/time that is not a number, is a TypeError; NaN a ValueError; nothing is scheduled", async () => {
+    // CPython checks the callback only in debug mode (TypeError); time() + "5" is a TypeError there too.
+    const loop = vloop();
+    const ran: string[] = [];
+    assert.throws(() => loop.callSoon(42 as never), err(TypeError, /^callSoon: the callback must be a function, got number$/));
+    assert.throws(() => loop.callLater(1, "f" as never), err(TypeError, /^callAt: the callback must be a function, got string$/));
+    assert.throws(() => loop.callAt(1, null as never), err(TypeError, /^callAt: the callback must be a function, got object$/));
+    assert.throws(() => loop.callLater("5" as never, () => ran.push("str")), err(TypeError, /^callLater: delay must be a number of milliseconds, got string$/));
+    assert.throws(() => loop.callLater(NaN, () => ran.push("NaN")), err(ValueError, /^callLater: delay must not be NaN$/));
+    assert.throws(() => loop.callAt(undefined as never, () => ran.push("undefined")), err(TypeError, /^callAt: when must be a number of milliseconds, got undefined$/));
+    assert.throws(() => loop.callAt(NaN, () => ran.push("NaN at")), err(ValueError, /^callAt: when must not be NaN$/));
+    // Both wrong: the time is checked first (CPython: "when cannot be None", time() + "5", then the callback).
+    assert.throws(() => loop.callAt(undefined as never, 42 as never), err(TypeError, /^callAt: when must be a number of milliseconds/));
+    assert.throws(() => loop.callLater("5" as never, 42 as never), err(TypeError, /^callLater: delay must be a number of milliseconds/));
+    assert.equal(loop._timers.items.length, 0);
+    loop.callLater(100, () => loop.stop());
+    await loop.runForever();
+    assert.deepEqual([ran, loop.time()], [[], 100]);
+    loop.close();
+  });
+
+  test("on a closed loop a bad callback is a RuntimeError: the loop is checked first (as CPython's call_soon)", () => {
+    const loop = vloop();
+    loop.close();
+    const closed = err(RuntimeError, /^Event loop is closed$/);
+    assert.throws(() => loop.callSoon(42 as never), closed);
+    assert.throws(() => loop.callLater(1, 42 as never), closed);
+    assert.throws(() => loop.callAt(1, 42 as never), closed);
+  });
+});
+
+describe("EventLoop options: values", () => {
+  test("clock other than real/virtual is a ValueError; a seed that is not an integer, a slowCallbackMs that is not a number, TypeErrors", () => {
+    const err = (cls: Function, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
+    assert.throws(() => new EventLoop({ clock: "fake" as never }), err(ValueError, /^EventLoop: clock must be "real" or "virtual", got "fake"$/));
+    assert.throws(() => new EventLoop({ seed: 1.5 }), err(TypeError, /^EventLoop: seed must be an integer, got 1\.5$/));
+    assert.throws(() => new EventLoop({ seed: "7" as never }), err(TypeError, /^EventLoop: seed must be an integer, got 7$/));
+    assert.throws(() => new EventLoop({ seed: NaN }), err(TypeError, /^EventLoop: seed must be an integer, got NaN$/));
+    assert.throws(() => run(function* () {}, { clock: "virtual", seed: 0.5 }), err(TypeError, /^EventLoop: seed must be an integer, got 0\.5$/));
+    assert.throws(() => new EventLoop({ slowCallbackMs: "1" as never }), err(TypeError, /^EventLoop: slowCallbackMs must be a number of milliseconds, got string$/));
+    for (const seed of [0, -3, 2 ** 40]) new EventLoop({ seed }).close(); // any integer
+  });
+});
+
 describe("the exception handler", () => {
   test("set/get; a failing callback is reported with message, exception and handle; the loop goes on", async () => {
     const loop = vloop();
@@ -340,6 +389,44 @@ describe("the exception handler", () => {
     const ctx = reported as Record<string, unknown>;
     assert.equal(ctx.exception, err);
     assert.equal(ctx.handle, handle);
+    loop.close();
+  });
+
+  test("setExceptionHandler of a non-function is a TypeError; the handler set stays (CPython: 'A callable object or None is expected')", () => {
+    const loop = vloop();
+    const h = (): void => {};
+    loop.setExceptionHandler(h);
+    for (const bad of [42, "h", {}, undefined]) {
+      assert.throws(
+        () => loop.setExceptionHandler(bad as never),
+        (e: unknown) => e instanceof TypeError && e.message === "setExceptionHandler: the handler must be a function or null",
+      );
+    }
+    assert.equal(loop.getExceptionHandler(), h);
+    loop.setExceptionHandler(null);
+    assert.equal(loop.getExceptionHandler(), null);
+    loop.close();
+  });
+
+  test("a failing done callback is reported by its name (CPython: 'Exception in callback my_cb() at …'); the others still run", async () => {
+    const loop = vloop();
+    const seen: unknown[] = [];
+    loop.setExceptionHandler((_l, ctx) => seen.push([ctx.message, (ctx.exception as Error).message]));
+    const f = loop.createFuture<number>();
+    f.addDoneCallback(function myCb() {
+      throw new KeyError("named");
+    });
+    f.addDoneCallback(() => {
+      throw new KeyError("arrow");
+    });
+    f.addDoneCallback((fut) => seen.push(["third", fut.result()]));
+    f.setResult(1);
+    await loop.runUntilComplete(sleep(1));
+    assert.deepEqual(seen, [
+      ["Exception in callback myCb()", "named"],
+      ["Exception in callback anonymous()", "arrow"],
+      ["third", 1],
+    ]);
     loop.close();
   });
 
@@ -710,6 +797,29 @@ describe("timer heap bookkeeping", () => {
     assert.deepEqual([heap.items.length, heap.cancelledCount, heap.items.filter((t) => t._cancelled).length], [99, 0, 0]);
     await loop.runUntilComplete(sleep(2000));
     assert.deepEqual([heap.items.length, heap.cancelledCount], [0, 0]);
+    loop.close();
+  });
+});
+
+describe("timer heap bookkeeping: what a cancel counts", () => {
+  test("a timer cancelled after it ran, or by its own callback, is not counted; a second cancel() is not either", async () => {
+    const loop = vloop();
+    const ran: string[] = [];
+    const early = loop.callLater(1, () => ran.push("early"));
+    const self: TimerHandle = loop.callLater(2, () => {
+      ran.push("self");
+      self.cancel();
+    });
+    await loop.runUntilComplete(sleep(5));
+    early.cancel();
+    const later = loop.callLater(10, () => ran.push("later"));
+    later.cancel();
+    later.cancel();
+    assert.deepEqual([early.cancelled(), self.cancelled(), later.cancelled()], [true, true, true]);
+    const heap = loop._timers;
+    assert.deepEqual([heap.items.length, heap.cancelledCount], [1, 1]); // only `later`, still in the heap
+    await loop.runUntilComplete(sleep(20));
+    assert.deepEqual([heap.items.length, heap.cancelledCount, ran], [0, 0, ["early", "self"]]);
     loop.close();
   });
 });

@@ -71,6 +71,27 @@ describe("close() and the tasks still pending", () => {
     );
   });
 
+  test("debug mode: the report has `sourceTraceback`, where the task was created (CPython's source_traceback)", async () => {
+    const { loop, reports } = recordingLoop();
+    loop.setDebug(true);
+    const t = loop.createTask(sleep(100), { name: "made here" });
+    await loop.runUntilComplete(sleep(5));
+    loop.close();
+    assert.equal(reports.length, 1);
+    const [ctx] = reports[0]!;
+    assert.equal(ctx.task, t);
+    assert.equal(typeof ctx.sourceTraceback, "string");
+    assert.match(ctx.sourceTraceback as string, /close-reports\.test/);
+  });
+
+  test("without debug mode: no `sourceTraceback` key", async () => {
+    const { loop, reports } = recordingLoop();
+    loop.createTask(sleep(100));
+    await loop.runUntilComplete(sleep(5));
+    loop.close();
+    assert.deepEqual(reports.map(([ctx]) => "sourceTraceback" in ctx), [false]);
+  });
+
   test("a closed loop without pending tasks reports nothing", async () => {
     const { loop, reports } = recordingLoop();
     loop.createTask(sleep(1));

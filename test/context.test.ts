@@ -589,6 +589,40 @@ describe("asyncWith, driven by hand: the same steps as the generator function it
     }
   });
 
+  test("a body's generator object with a next() of its own: that next() is called, as yield* calls it", () => {
+    const run = (viaAsyncWith: boolean): [unknown[], string[]] => {
+      const calls: string[] = [];
+      const body = (): Coroutine<string> => {
+        const g = (function* (): Coroutine<string> {
+          const x = yield "step" as never;
+          return `inner got ${String(x)}`;
+        })();
+        const own = g.next;
+        Object.defineProperty(g, "next", {
+          value(this: typeof g, v?: unknown) {
+            calls.push(`next(${String(v)})`);
+            return own.call(this, v);
+          },
+        });
+        return g;
+      };
+      const cm: AsyncContextManager<void> = { *aenter() {}, *aexit() {} };
+      const outer = viaAsyncWith
+        ? asyncWith(cm, body)
+        : (function* () {
+            return yield* body();
+          })();
+      return [[outer.next(), outer.next("v")], calls];
+    };
+    const [steps, calls] = run(true);
+    assert.deepEqual(run(false), [steps, calls]);
+    assert.deepEqual(calls, ["next(undefined)", "next(v)"]);
+    assert.deepEqual(steps, [
+      { done: false, value: "step" },
+      { done: true, value: "inner got v" },
+    ]);
+  });
+
   test("aenter or aexit not returning a coroutine: a TypeError saying so", () => {
     const cm = { aenter: () => Promise.resolve(1), aexit: () => undefined } as unknown as AsyncContextManager;
     assert.throws(() => asyncWith(cm, () => 1).next(), {
@@ -815,6 +849,31 @@ describe("asyncWith: an error in aexit while the body's is in flight", () => {
       ["aexit", 2, "ValueError"],
       ["CancelledError", true, 2.5],
     ]);
+  });
+
+  test("a body that returned a Promise: aexit's error has that TypeError as its cause, whether aexit awaits first or not", async () => {
+    for (const awaits of [true, false]) {
+      const exitError = new KeyError("cleanup failed");
+      let bodyError: unknown;
+      const cm: AsyncContextManager<void> = {
+        *aenter() {},
+        *aexit(exit: Exit) {
+          bodyError = exit.failed ? exit.error : null;
+          if (awaits) yield* sleep(1);
+          throw exitError;
+        },
+      };
+      const caught = await vrun(function* () {
+        try {
+          yield* asyncWith(cm, () => ({ then() {} }));
+        } catch (e) {
+          return e;
+        }
+      });
+      assert.equal(caught, exitError);
+      assert.ok(bodyError instanceof TypeError, String(bodyError));
+      assert.equal(exitError.cause, bodyError);
+    }
   });
 
   test("the cause is not set: aexit's error has one, is the body's, would make a cycle, is frozen, or is not an object", async () => {

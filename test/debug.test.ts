@@ -84,11 +84,33 @@ describe("debug mode: slow steps", () => {
       const slow = reports.filter((r) => /took/.test(r));
       assert.equal(slow.length, 1, reports.join("\n---\n"));
       assert.match(slow[0]!, /hog/);
+      assert.match(slow[0]!, /^task=hog$/m); // the context's `task` key
       assert.doesNotMatch(slow[0]!, /quick/);
       // where the task was created: this file
       assert.match(slow[0]!, /debug\.test/);
     });
   }
+
+  test("a slow plain callback is reported by its handle, with the `handle` key and no `task` (virtual clock)", async () => {
+    // CPython: logger.warning("Executing <Handle slowCb() at …> took 0.120 seconds").
+    let handle: unknown;
+    const contexts: Record<string, unknown>[] = [];
+    await run(
+      function* () {
+        const loop = getRunningLoop();
+        loop.setExceptionHandler((_l, ctx) => contexts.push(ctx));
+        handle = loop.callSoon(function slowCb() {
+          busyWait(120);
+        });
+        yield* sleep(1);
+      },
+      { debug: true, clock: "virtual", slowCallbackMs: 50 },
+    );
+    assert.equal(contexts.length, 1, contexts.map((c) => c.message).join("\n"));
+    assert.match(contexts[0]!.message as string, /^Executing <Handle slowCb\(\)> took \d+\.\d{3} seconds$/);
+    assert.equal(contexts[0]!.handle, handle);
+    assert.equal("task" in contexts[0]!, false);
+  });
 
   test("not in debug mode: no report", async () => {
     const { reports } = await withReports(hogAndQuick, { debug: false, clock: "virtual", slowCallbackMs: 50 });

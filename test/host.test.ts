@@ -69,6 +69,19 @@ test("a loop that finished runUntilComplete without close() does not keep the pr
   assert.equal(out.trim(), "ok");
 });
 
+test("a loop that yielded to the host (its message port) and was not closed does not keep the process alive", async () => {
+  const { code, out } = await node(`
+    import { EventLoop, sleep } from ${JSON.stringify(indexUrl)};
+    const loop = new EventLoop();
+    console.log(await loop.runUntilComplete(function* () {
+      for (let i = 0; i < 200000; i++) yield* sleep(0); // long enough to yield to the host
+      return "ok";
+    }()));
+  `);
+  assert.equal(code, 0);
+  assert.equal(out.trim(), "ok");
+});
+
 test("an iteration longer than a batch is cut for the host and goes on first: CPython's order is kept", async () => {
   const loop = new EventLoop();
   const log: string[] = [];
@@ -99,6 +112,33 @@ test("an iteration longer than a batch is cut for the host and goes on first: CP
   // The host ran while the iteration was still going on.
   assert.ok(firsts.some((l) => l.endsWith("host=true")), "the host never ran during the long iteration");
 });
+
+for (const seed of [undefined, 3]) {
+  test(`an iteration cut for the host is still one iteration: stop() in it and a seed see its end (seed ${seed})`, async () => {
+    // CPython's _run_once runs exactly the callbacks ready when it began, then stop() takes effect;
+    // a cut for the host (300 callbacks of 0.1 ms, batches of 5 ms) must not change that.
+    const loop = new EventLoop({ clock: "virtual", seed });
+    const log: string[] = [];
+    const spin = (ms: number): void => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    for (let i = 0; i < 300; i++) {
+      loop.callSoon(() => {
+        spin(0.1);
+        log.push("first");
+        loop.callSoon(() => log.push("second"));
+        if (log.length === 1) loop.stop();
+      });
+    }
+    await loop.runForever();
+    assert.deepEqual(log, Array(300).fill("first"));
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    assert.deepEqual(log, [...Array(300).fill("first"), ...Array(300).fill("second")]);
+    loop.close();
+  });
+}
 
 test("a timer beyond the host's limit arms the host timer for 2^31-1 ms; one at Infinity arms none (real clock)", async () => {
   // Node fires a setTimeout longer than 2^31-1 ms after 1 ms, with a TimeoutOverflowWarning: a long
@@ -143,3 +183,48 @@ test("a timer beyond the host's limit arms the host timer for 2^31-1 ms; one at 
   ]);
   assert.equal(warnings, 0);
 });
+
+test("virtual clock: once the host promise it waits for settles, the clock jumps, even when that wakes no task", async () => {
+  // The fromPromise future was completed by hand, so the promise's settling pushes nothing: only the
+  // release of the host count may wake the loop, which must then jump to the timer 10^7 ms away
+  // instead of waiting for it in real time.
+  const loop = new EventLoop({ clock: "virtual" });
+  const done = loop.runUntilComplete(
+    (function* (): Coroutine<[string | undefined, number]> {
+      const f = fromPromise<string | undefined>(realDelay(5, "late"));
+      f.setResult("by hand");
+      const v = yield* f;
+      yield* sleep(1e7);
+      return [v, loop.time()];
+    })(),
+  );
+  const r = await Promise.race([done, realDelay(3000, "still waiting in real time")]);
+  if (!Array.isArray(r)) {
+    loop.stop();
+    await done.catch(() => {});
+  }
+  assert.deepEqual(r, ["by hand", 1e7]);
+  loop.close();
+});
+
+for (const clock of ["real", "virtual"] as const) {
+  test(`an idle loop wakes for a timer scheduled from outside it (${clock} clock)`, async () => {
+    // The loop waits for an outside future with no timer of its own; host code schedules a timer.
+    const loop = new EventLoop({ clock });
+    const reports: string[] = [];
+    loop.setExceptionHandler((_l, ctx) => reports.push(ctx.message));
+    const fut = loop.createFuture<string>();
+    const done = loop.runUntilComplete(fut);
+    await realDelay(5); // the loop is idle in the host by now
+    loop.callLater(0, () => fut.setResult("from the timer"));
+    const r = await Promise.race([done, realDelay(3000, "never woken")]);
+    if (r !== "from the timer") {
+      loop.stop();
+      await done.catch(() => {});
+    }
+    assert.equal(r, "from the timer");
+    // (the virtual clock may have reported the wait as a deadlock before the outside code ran)
+    assert.ok(reports.every((m) => m.startsWith("Deadlock on the virtual clock")), reports.join("\n"));
+    loop.close();
+  });
+}
