@@ -2,7 +2,8 @@
 // except*). Every outcome below is what CPython 3.13 prints for the same groups.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ExceptionGroup, ValueError } from "../src/index.js";
+import { ExceptionGroup, ValueError, IncompleteReadError, LimitOverrunError, CancelledError, getRunningLoop, type Future } from "../src/index.js";
+import { vrun } from "./helpers.js";
 
 class KeyError extends Error {
   override name = "KeyError";
@@ -45,4 +46,42 @@ test("a group that matches as a whole is returned as is; a predicate sees the ne
   assert.equal(shape(m2), "outer[inner[ValueError, KeyError]]");
   assert.equal(m2!.exceptions[0], inner);
   assert.equal(shape(r2), "outer[ValueError, TypeError]");
+});
+
+test("IncompleteReadError's message says 'undefined' for an unknown expected size, as CPython's", () => {
+  const e = new IncompleteReadError(new Uint8Array(3), null);
+  assert.equal(e.message, "3 bytes read on a total of undefined expected bytes");
+  assert.equal(e.expected, null);
+  assert.equal(new IncompleteReadError(new Uint8Array(0), 8).message, "0 bytes read on a total of 8 expected bytes");
+  assert.equal(e.name, "IncompleteReadError");
+});
+
+test("a CancelledError made by the runtime reads its stack as 'CancelledError' or 'CancelledError: msg'", async () => {
+  const stacks = await vrun(function* () {
+    const out: unknown[] = [];
+    for (const msg of [undefined, "bye"]) {
+      const f: Future<void> = getRunningLoop().createFuture<void>();
+      f.cancel(msg);
+      try {
+        yield* f;
+      } catch (e) {
+        out.push(e instanceof CancelledError, (e as Error).stack, String(e));
+      }
+    }
+    return out;
+  });
+  assert.deepEqual(stacks, [true, "CancelledError", "CancelledError", true, "CancelledError: bye", "CancelledError: bye"]);
+});
+
+test("ExceptionGroup's constructor: a message that is not a string and exceptions that are not an array (a Set) are TypeErrors, as in CPython", () => {
+  assert.throws(() => new ExceptionGroup(1 as unknown as string, [new ValueError()]), (e: unknown) => e instanceof TypeError && /message must be a string/.test(e.message));
+  assert.throws(() => new ExceptionGroup("m", new Set([new ValueError()]) as unknown as unknown[]), (e: unknown) => e instanceof TypeError && /must be an array, got object/.test(e.message));
+});
+
+test("LimitOverrunError is named, keeps its message and consumed count, and prints as Python's", () => {
+  const e = new LimitOverrunError("Separator is not found, and chunk exceed the limit", 7);
+  assert.equal(e.name, "LimitOverrunError");
+  assert.equal(e.consumed, 7);
+  assert.equal(String(e), "LimitOverrunError: Separator is not found, and chunk exceed the limit");
+  assert.ok(e instanceof Error);
 });

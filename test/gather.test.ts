@@ -262,9 +262,18 @@ test("the options object is the last argument only when it is a plain object", a
       caught = e;
     }
     const r3 = yield* gather(fail(1, err), { returnExceptions: true });
-    ev = [r1, r2, caught === err, r3[0] === err];
+    // empty options, or returnExceptions left undefined, are the default: the error is raised
+    const raised: unknown[] = [];
+    for (const opts of [{}, { returnExceptions: undefined } as {}]) {
+      try {
+        raised.push(yield* gather(fail(1, err), later(1, 1), opts));
+      } catch (e) {
+        raised.push(e === err);
+      }
+    }
+    ev = [r1, r2, caught === err, r3[0] === err, raised];
   });
-  assert.deepEqual(ev, [[1], [1, "fut"], true, true]);
+  assert.deepEqual(ev, [[1], [1, "fut"], true, true, [true, true]]);
 });
 
 test("gather of done futures is done at once", async () => {

@@ -376,6 +376,24 @@ test("PriorityQueue orders like Python: numbers, strings, arrays as tuples", () 
   assert.deepEqual([lq.getNowait(), lq.getNowait(), lq.getNowait()], [2, 3, 1]);
 });
 
+test("PriorityQueue: a tuple that is a prefix of another is smaller; nested tuples compare as tuples (CPython 3.13)", () => {
+  const drain = (items: unknown[]): unknown[] => {
+    const pq = new PriorityQueue<unknown>();
+    for (const item of items) pq.putNowait(item);
+    const out = [];
+    while (!pq.empty()) out.push(pq.getNowait());
+    return out;
+  };
+  assert.deepEqual(drain([[1, 0], [1], [], [0, 5], [1, -1, "a"], [2]]), [[], [0, 5], [1], [1, -1, "a"], [1, 0], [2]]);
+  assert.deepEqual(drain([[[1, 2], 0], [[1], 9], [[1], 8, "x"], [[1], 8], [[0, 9, 9]]]), [
+    [[0, 9, 9]],
+    [[1], 8],
+    [[1], 8, "x"],
+    [[1], 9],
+    [[1, 2], 0],
+  ]);
+});
+
 test("PriorityQueue: unorderable items are a TypeError, a custom compare orders anything", () => {
   const pq = new PriorityQueue<unknown>();
   pq.putNowait([1, { a: 1 }]);

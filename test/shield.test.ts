@@ -64,13 +64,23 @@ test("inner cancelled by someone else: the shield is cancelled too", async () =>
         inner.cancel("inner msg");
       })(),
     );
-    // CPython calls outer.cancel() without the inner's message, so it prints ''; the message is
-    // not pinned here.
-    yield* catching(CancelledError, outer, () => ev.push(["outer raised CancelledError", outer.cancelled(), now()]));
+    // CPython 3.13 calls outer.cancel() without the inner's message: the shield's CancelledError
+    // has an empty message, the inner's keeps its own.
+    yield* catching(CancelledError, outer, (e) => ev.push(["outer raised CancelledError", e.message, outer.cancelled(), now()]));
+    yield* catching(CancelledError, inner, (e) => ev.push(["inner raised CancelledError", e.message]));
+    // The same for a plain Future, whose message stays on it.
+    const fut = getRunningLoop().createFuture<string>();
+    const outer2 = shield(fut);
+    fut.cancel("future msg");
+    yield* catching(CancelledError, outer2, (e) => ev.push(["outer2 raised CancelledError", e.message]));
+    yield* catching(CancelledError, fut, (e) => ev.push(["future raised CancelledError", e.message]));
   });
   assert.deepEqual(ev, [
     ["inner cancelled", 10],
-    ["outer raised CancelledError", true, 10],
+    ["outer raised CancelledError", "", true, 10],
+    ["inner raised CancelledError", "inner msg"],
+    ["outer2 raised CancelledError", ""],
+    ["future raised CancelledError", "future msg"],
   ]);
 });
 

@@ -14,6 +14,7 @@ import {
   asyncWith,
   createTask,
   currentTask,
+  getRunningLoop,
   CancelledError,
   ExceptionGroup,
   RuntimeError,
@@ -819,5 +820,68 @@ describe("ExceptionGroup", () => {
     assert.deepEqual([...eg.errors], [a, b]);
     assert.equal(eg.message, "two (2 sub-exceptions)");
     assert.equal(eg.name, "ExceptionGroup");
+  });
+});
+
+describe("TaskGroup: toString() through its life", () => {
+  test("not entered, entered, with tasks, with an error while cancelling, after exit (CPython's repr)", async () => {
+    const log: string[] = [];
+    await vrun(function* () {
+      const tg = new TaskGroup();
+      log.push(String(tg));
+      yield* catching(
+        ExceptionGroup,
+        asyncWith(tg, function* () {
+          log.push(String(tg));
+          tg.createTask(fail(1, new ValueError("boom")));
+          tg.createTask(sleep(1000));
+          log.push(String(tg));
+          try {
+            yield* sleep(1000);
+          } catch (e) {
+            log.push(String(tg));
+            throw e;
+          }
+        }),
+        () => {},
+      );
+      log.push(String(tg));
+    });
+    assert.deepEqual(log, [
+      "<TaskGroup>",
+      "<TaskGroup entered>",
+      "<TaskGroup tasks=2 entered>",
+      "<TaskGroup tasks=1 errors=1 cancelling>",
+      "<TaskGroup cancelling>",
+    ]);
+  });
+});
+
+describe("TaskGroup: a child fails after its parent task is done (entered by hand, never exited)", () => {
+  test("the loop's exception handler reports it; nothing is cancelled, the siblings run on (CPython 3.13)", async () => {
+    const log: unknown[] = [];
+    await vrun(function* () {
+      const loop = getRunningLoop();
+      const boom = new ValueError("boom");
+      loop.setExceptionHandler((_loop, ctx) => {
+        log.push(["handler", /^Task .* has errored out but its parent task .* is already completed$/.test(ctx.message), ctx.exception === boom]);
+      });
+      const tg = new TaskGroup();
+      function* parent(): Coroutine<string> {
+        yield* tg.aenter();
+        tg.createTask(fail(1, boom));
+        tg.createTask(later(5, "sibling", log, "sibling"));
+        return "parent done";
+      }
+      log.push([yield* createTask(parent())]);
+      yield* sleep(10);
+      log.push([String(tg), now()]);
+    });
+    assert.deepEqual(log, [
+      ["parent done"],
+      ["handler", true, true],
+      ["sibling done", 5],
+      ["<TaskGroup errors=1 entered>", 10],
+    ]);
   });
 });

@@ -827,3 +827,138 @@ describe("waitFor(): the TimeoutError's cause", () => {
     assert.deepEqual(log, [["zero", "CancelledError", true], ["deadline", "CancelledError", 6], ["result", undefined], ["end", 6, 0, 1]]);
   });
 });
+
+describe("waitFor(): timeout 0 on something already done", () => {
+  test("returns its result without yielding to the loop (CPython: `if fut.done(): return fut.result()`)", async () => {
+    const log = await scenario(function* (log) {
+      const loop = getRunningLoop();
+      const f = loop.createFuture<number>();
+      f.setResult(7);
+      loop.callSoon(() => log.push(["soon"]));
+      log.push(["waitFor", yield* waitFor(f, 0)]);
+      const failed = loop.createFuture<number>();
+      failed.setException(new ValueError("v"));
+      loop.callSoon(() => log.push(["soon2"]));
+      yield* catching(ValueError, waitFor(failed, -1), (e) => log.push(["raised", e.message]));
+      yield* sleep(0);
+    });
+    assert.deepEqual(log, [
+      ["waitFor", 7],
+      ["raised", "v"],
+      ["soon"],
+      ["soon2"],
+      ["result", undefined],
+      ["end", 0, 0, 1],
+    ]);
+  });
+});
+
+describe("Timeout: toString() and when() in each state", () => {
+  test("created, active (with when=), expiring, expired, finished, as CPython's repr", async () => {
+    const log = await scenario(function* (log) {
+      const fresh = new Timeout(30);
+      log.push([String(fresh), fresh.when()]);
+      let cm!: Timeout;
+      yield* catching(
+        TimeoutError,
+        timeout(10, function* (t) {
+          cm = t;
+          log.push([String(t), t.when(), t.expired()]);
+          t.reschedule(20);
+          log.push([String(t), t.when()]);
+          try {
+            yield* sleep(100);
+          } catch (e) {
+            log.push([String(t), t.when(), t.expired()]);
+            throw e;
+          }
+        }),
+        () => {},
+      );
+      log.push([String(cm), cm.when(), cm.expired()]);
+      yield* timeout(null, function* (t) {
+        cm = t;
+        log.push([String(t)]);
+      });
+      log.push([String(cm), cm.when(), cm.expired()]);
+    });
+    assert.deepEqual(log, [
+      ["<Timeout [created]>", 30],
+      ["<Timeout [active] when=10>", 10, false],
+      ["<Timeout [active] when=20>", 20],
+      ["<Timeout [expiring]>", 20, true],
+      ["<Timeout [expired]>", 20, true],
+      ["<Timeout [active] when=null>"],
+      ["<Timeout [finished]>", null, false],
+      ["result", undefined],
+      ["end", 20, 0, 1],
+    ]);
+  });
+});
+
+describe("timeout(): the deadline starts when it is awaited", () => {
+  test("timeout(ms, body) made early counts ms from the await; made outside a loop it does not throw", async () => {
+    const early = timeout(10, function* (t) {
+      return t.when();
+    });
+    const log = await scenario(function* (log) {
+      log.push(["outside-loop", yield* early]);
+      const co = timeout(10, function* (t) {
+        log.push(["entered", now(), t.when()]);
+        yield* sleep(8);
+        return "in time";
+      });
+      yield* sleep(5);
+      log.push(["value", yield* co, now()]);
+    });
+    assert.deepEqual(log, [
+      ["outside-loop", 10],
+      ["entered", 5, 15],
+      ["value", "in time", 13],
+      ["result", undefined],
+      ["end", 13, 0, 1],
+    ]);
+  });
+});
+
+describe("Timeout.reschedule(): a bad deadline", () => {
+  test("NaN is a ValueError, a string a TypeError; the deadline and its timer stay as they were", async () => {
+    const log = await scenario(function* (log) {
+      yield* catching(
+        TimeoutError,
+        timeout(10, function* (t) {
+          for (const bad of [NaN, "5" as unknown as number]) {
+            try {
+              t.reschedule(bad);
+              log.push(["accepted", bad]);
+            } catch (e) {
+              log.push([errName(e), t.when(), String(t)]);
+            }
+          }
+          yield* sleep(100);
+        }),
+        (e) => log.push([errName(e), now()]),
+      );
+    });
+    assert.deepEqual(log, [
+      ["ValueError", 10, "<Timeout [active] when=10>"],
+      ["TypeError", 10, "<Timeout [active] when=10>"],
+      ["TimeoutError", 10],
+      ["result", undefined],
+      ["end", 10, 0, 1],
+    ]);
+  });
+});
+
+describe("timeoutAt(): a bad deadline", () => {
+  test("NaN is a ValueError and a string a TypeError at the call, before any loop runs; the body never runs", () => {
+    let ran = false;
+    const body = function* (): Coroutine<void> {
+      ran = true;
+    };
+    assert.throws(() => timeoutAt(NaN, body), ValueError);
+    assert.throws(() => timeoutAt("5" as unknown as number, body), TypeError);
+    assert.throws(() => timeout(NaN, body), ValueError);
+    assert.equal(ran, false);
+  });
+});

@@ -10,6 +10,7 @@ import {
   asCompleted,
   allTasks,
   createTask,
+  currentTask,
   getRunningLoop,
   TimeoutError,
   ValueError,
@@ -89,6 +90,28 @@ test("wait: FIRST_EXCEPTION returns at the first error, or when all are done if 
     ["with an error", ["a", "b"], ["c"], 20],
     ["without errors: all", ["d", "e"], [], 35],
   ]);
+});
+
+test("wait: FIRST_EXCEPTION does not return for a cancelled task, nor for an already-cancelled one (CPython 3.13)", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const a = createTask(later(5, "a"), { name: "a" });
+    const b = createTask(later(1000, "b"), { name: "b" });
+    const c = createTask(later(20, "c"), { name: "c" });
+    const gone = createTask(later(1000, "gone"), { name: "gone" });
+    yield* sleep(0);
+    gone.cancel();
+    yield* sleep(0);
+    createTask(
+      (function* () {
+        yield* sleep(2);
+        b.cancel();
+      })(),
+    );
+    const [done, pending] = yield* wait([gone, a, b, c], { returnWhen: FIRST_EXCEPTION });
+    ev.push([names(done), names(pending), now(), gone.cancelled(), b.cancelled()]);
+  });
+  assert.deepEqual(ev, [[["a", "b", "c", "gone"], [], 20, true, true]]);
 });
 
 test("wait: a timeout never raises and never cancels", async () => {
@@ -275,6 +298,32 @@ test("asCompleted: after the deadline every remaining awaitable throws TimeoutEr
     ["z", 10],
     ["TimeoutError", 50],
     ["TimeoutError", 50],
+  ]);
+});
+
+test("asCompleted iterated only after its timeout: finished ones first in completion order, then TimeoutError('') for the rest, which run on", async () => {
+  const ev: unknown[] = [];
+  await vrun(function* () {
+    const aws = asCompleted([later(10, "a"), later(100, "b"), later(30, "c")], { timeout: 50 });
+    yield* sleep(60);
+    for (const aw of aws) {
+      try {
+        ev.push([yield* aw, now()]);
+      } catch (e) {
+        ev.push([e instanceof TimeoutError, (e as Error).message, now()]);
+      }
+    }
+    const [b] = [...allTasks()].filter((t) => t !== currentTask());
+    ev.push(["left running", allTasks().size]);
+    yield* sleep(50);
+    ev.push(["b", b?.result(), allTasks().size]);
+  });
+  assert.deepEqual(ev, [
+    ["a", 60],
+    ["c", 60],
+    [true, "", 60],
+    ["left running", 2],
+    ["b", "b", 1],
   ]);
 });
 

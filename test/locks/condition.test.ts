@@ -370,7 +370,7 @@ test("toString, inspect, and not awaitable", async () => {
   });
 });
 
-test("bad input: notify(NaN) is a ValueError that points to notifyAll(); nobody is woken", async () => {
+test("bad input: notify(NaN) is a ValueError that points to notifyAll(), notify(\"1\") a TypeError (CPython: int < str); nobody is woken", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
     const cond = new Condition();
@@ -385,10 +385,22 @@ test("bad input: notify(NaN) is a ValueError that points to notifyAll(); nobody 
     {
       using _ = yield* cond.hold();
       assert.throws(() => cond.notify(NaN), (e: unknown) => e instanceof ValueError && /n is NaN; to wake every waiter, call notifyAll\(\)/.test(e.message));
+      assert.throws(() => cond.notify("1" as never), (e: unknown) => e instanceof TypeError && /n must be a number, got string/.test(e.message));
       ev.push(String(cond));
       cond.notifyAll();
     }
     yield* waiter;
   });
   assert.deepEqual(ev, ["<Condition [locked, waiters:1]>", "woken"]);
+});
+
+test("Condition(null) makes its own Lock, as CPython's Condition(None)", async () => {
+  await vrun(function* () {
+    const cond = new Condition(null as unknown as undefined);
+    assert.equal(String(cond).endsWith("[unlocked]>"), true);
+    yield* cond.acquire();
+    assert.equal(cond.locked(), true);
+    cond.release();
+    assert.equal(cond.locked(), false);
+  });
 });

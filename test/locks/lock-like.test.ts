@@ -27,6 +27,33 @@ const factories: [string, () => LockLike][] = [
 
 for (const [name, make] of factories) {
   describe(`lock-like: ${name}`, () => {
+    test("a Held releases at most once, even when that release throws (the primitive was released directly)", async () => {
+      const ev: unknown[] = [];
+      await vrun(function* () {
+        const lock = make();
+        const h = yield* lock.hold();
+        lock.release(); // released directly: the Held's own release is one too many
+        const attempt = (): string => {
+          try {
+            h.release();
+            return "no error";
+          } catch (e) {
+            return (e as Error).name;
+          }
+        };
+        ev.push(attempt(), h.held, String(lock));
+        ev.push(attempt(), h.held, String(lock));
+        h[Symbol.dispose]();
+        ev.push(String(lock));
+      });
+      const first = name === "Semaphore(1)" ? "no error" : name === "BoundedSemaphore(1)" ? "ValueError" : "RuntimeError";
+      const after = String(make());
+      assert.deepEqual(ev.slice(0, 2), [first, false]);
+      assert.deepEqual(ev.slice(3), ["no error", false, ev[2], ev[2]]);
+      if (name === "Semaphore(1)") assert.match(String(ev[2]), /value:2/);
+      else assert.equal(ev[2], after);
+    });
+
     for (const style of ["asyncWith", "using", "acquire/release"] as const) {
       test(`one holder at a time, FIFO turns (${style})`, async () => {
         const ev: unknown[] = [];
