@@ -196,6 +196,8 @@ export class EventLoop {
    * @throws TypeError for a non-number time; ValueError for NaN; RuntimeError if the loop is closed.
    */
   callAt<A extends unknown[]>(when: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
+    // CPython's order: a missing time ("when cannot be None") before the closed loop, the rest after.
+    if (when == null) checkDelay(when, "callAt: when");
     this._checkClosed();
     checkDelay(when, "callAt: when");
     checkCallback(cb, "callAt");

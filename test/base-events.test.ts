@@ -346,6 +346,11 @@ describe("callSoon / callLater / callAt: argument checks", () => {
     assert.throws(() => loop.callSoon(42 as never), closed);
     assert.throws(() => loop.callLater(1, 42 as never), closed);
     assert.throws(() => loop.callAt(1, 42 as never), closed);
+    // CPython 3.13's call_at checks `when is None` first (TypeError), then the closed loop.
+    for (const when of [undefined, null]) {
+      assert.throws(() => loop.callAt(when as never, () => {}), err(TypeError, /^callAt: when must be a number of milliseconds, got /));
+    }
+    assert.throws(() => loop.callAt("1" as never, () => {}), closed);
   });
 });
 
