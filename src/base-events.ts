@@ -36,7 +36,7 @@ import {
 import { ReadyQueue } from "./internal/ready-queue.js";
 import { checkOptions } from "./internal/options.js";
 import { TimerHeap, type HeapTimer } from "./internal/timer-heap.js";
-import { seededRandom } from "./internal/prng.js";
+import { seededRandom, shuffleInPlace } from "./internal/prng.js";
 import { enterLoop, runningLoopOrNull, setDefaultLoopFactory } from "./internal/running.js";
 import { checkCoroutine, type Coroutine } from "./coroutines.js";
 
@@ -79,6 +79,15 @@ const now: () => number = () => performance.now();
 
 type Runnable = { _run(arg: unknown): void };
 
+/** Pushes `items` in a seeded order. */
+function pushPermuted(q: ReadyQueue, items: unknown[], random: () => number): void {
+  shuffleInPlace(items, random);
+  for (const x of items) q.push(x, undefined);
+}
+
+/** The keys of `EventLoopOptions`. */
+export const LOOP_KEYS: readonly string[] = ["clock", "seed", "debug", "slowCallbackMs"];
+
 /**
  * An event loop. Most code never touches one: `run(main())` creates a loop, runs `main` to
  * completion, cancels what is left and closes it. Inside a coroutine, `getRunningLoop()` returns it.
@@ -89,20 +98,6 @@ type Runnable = { _run(arg: unknown): void };
  * await loop.runUntilComplete(sleep(2000));
  * loop.close();
  */
-/** Pushes `items` in a seeded order (Fisher–Yates with `random()` in [0, 1)). */
-function pushPermuted(q: ReadyQueue, items: unknown[], random: () => number): void {
-  for (let k = items.length - 1; k > 0; k--) {
-    const j = Math.floor(random() * (k + 1));
-    const x = items[k];
-    items[k] = items[j];
-    items[j] = x;
-  }
-  for (const x of items) q.push(x, undefined);
-}
-
-/** The keys of `EventLoopOptions`. */
-export const LOOP_KEYS: readonly string[] = ["clock", "seed", "debug", "slowCallbackMs"];
-
 export class EventLoop {
   /** @internal */ _ready = new ReadyQueue();
   /** @internal */ _timers = new TimerHeap<TimerHandle>();

@@ -19,3 +19,13 @@ export function seededRandom(seed: number): () => number {
     return (t >>> 0) / 4294967296;
   };
 }
+
+/** Shuffles `items` in place with `random()` in [0, 1) (Fisher–Yates, from the end). */
+export function shuffleInPlace(items: unknown[], random: () => number): void {
+  for (let k = items.length - 1; k > 0; k--) {
+    const j = Math.floor(random() * (k + 1));
+    const x = items[k];
+    items[k] = items[j];
+    items[j] = x;
+  }
+}

@@ -7,6 +7,7 @@
  * An item is a Task (stepped), a runnable (`Handle`, timer: `item._run(arg)`) or a done callback (a
  * function: `item(arg)` with the future). Pairs avoid allocating a Handle per done callback.
  */
+import { shuffleInPlace } from "./prng.js";
 
 /** Slots per segment: 1024 pairs. */
 const SLOTS = 2048;
@@ -76,14 +77,12 @@ export class ReadyQueue {
       items.push(this.shift());
       args.push(this.arg);
     }
-    for (let k = n - 1; k > 0; k--) {
-      const j = Math.floor(random() * (k + 1));
-      [items[k], items[j]] = [items[j], items[k]];
-      [args[k], args[j]] = [args[j], args[k]];
-    }
+    const order: number[] = [];
+    for (let k = 0; k < n; k++) order.push(k);
+    shuffleInPlace(order, random);
     // Put them back in front of what was behind them: rotate the rest behind.
     const rest = this.size;
-    for (let k = 0; k < n; k++) this.push(items[k], args[k]);
+    for (let k = 0; k < n; k++) this.push(items[order[k]!], args[order[k]!]);
     for (let k = 0; k < rest; k++) {
       const item = this.shift();
       this.push(item, this.arg);
