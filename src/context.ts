@@ -438,17 +438,13 @@ export function suppressContext<E extends object>(e: E): E {
 }
 const contextSuppressed = new WeakSet<object>();
 
-/** @internal Whether `e` was marked by `suppressContext` (Python's `__suppress_context__`). */
-export function isContextSuppressed(e: object): boolean {
-  return contextSuppressed.has(e);
-}
-
 /**
- * `exitError`, thrown by `aexit` while the body's `error` was in flight, gets `error` as its `cause`
- * (what Python keeps as `__context__`), unless it has an own `cause`, is `error`, is already in its
- * `cause` chain (no cycle), or was marked by `suppressContext`. A frozen error stays as it is.
+ * @internal `exitError`, thrown while `error` was in flight (by `aexit`, or by a body a timeout
+ * cancelled), gets `error` as its `cause` (what Python keeps as `__context__`), unless it has an
+ * own `cause`, is `error`, is already in its `cause` chain (no cycle), or was marked by
+ * `suppressContext`. A frozen error stays as it is.
  */
-function chain(exitError: unknown, error: unknown): void {
+export function chain(exitError: unknown, error: unknown): void {
   if (exitError === error || exitError === null || (typeof exitError !== "object" && typeof exitError !== "function")) return;
   if (hasOwn(exitError, "cause") || contextSuppressed.has(exitError)) return;
   let e: unknown = error;

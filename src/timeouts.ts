@@ -7,7 +7,7 @@
  */
 import { CancelledError, ExceptionGroup, RuntimeError, TimeoutError } from "./exceptions.js";
 import { currentTask, type Task } from "./tasks.js";
-import { asyncWith, checkBody, isContextSuppressed, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
+import { asyncWith, chain, checkBody, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
 import { getRunningLoop } from "./internal/running.js";
 import { checkDelay } from "./base-events.js";
 import type { Handle } from "./events.js";
@@ -130,18 +130,13 @@ export class Timeout implements AsyncContextManager<Timeout> {
 }
 
 /**
- * The error a body raised while its timeout was expiring: we note the timeout as its cause, as CPython
- * chains it into its `__context__`. Not for an error raised `from None` (`suppressContext`, as a
- * TaskGroup's ExceptionGroup): CPython chains the TimeoutError there too, but never shows it.
+ * The error a body raised while its timeout was expiring: it gets a TimeoutError as its cause, as
+ * CPython chains one into its `__context__`, by the rule of `asyncWith`'s chaining (not an error
+ * with a cause of its own, nor one raised `from None` such as a TaskGroup's ExceptionGroup: CPython
+ * chains the TimeoutError there too, but never shows it).
  */
 function markTimeout(e: unknown): void {
-  if (e instanceof Error && e.cause === undefined && !isContextSuppressed(e)) {
-    try {
-      Object.defineProperty(e, "cause", { value: new TimeoutError(), configurable: true, writable: true });
-    } catch {
-      // A frozen error keeps its cause.
-    }
-  }
+  if (e instanceof Error) chain(e, new TimeoutError());
 }
 
 /**
