@@ -167,8 +167,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * @throws TypeError if `msg` is given and is neither a string nor null (no message, as Python's None).
    */
   cancel(msg?: string | null): boolean {
-    if (msg != null && typeof msg !== "string") throw badCancelMessage(msg);
-    if (msg === null) msg = undefined; // Python's None: no message
+    msg = cancelMessage(msg);
     if (this._state !== "pending") return false;
     this._result = msg;
     this._state = "cancelled";
@@ -400,9 +399,14 @@ export interface Waitable {
   toString(): string;
 }
 
-/** @internal The error for `cancel(msg)` with a message that is not a string. */
-export function badCancelMessage(msg: unknown): TypeError {
-  return new TypeError(`cancel(msg): the message must be a string, got ${msg === null ? "null" : typeof msg}`);
+/**
+ * @internal The message of `cancel(msg)`: a string, or undefined for none (`null` is Python's None).
+ * @throws TypeError for anything else.
+ */
+export function cancelMessage(msg: unknown): string | undefined {
+  if (msg == null) return undefined;
+  if (typeof msg !== "string") throw new TypeError(`cancel(msg): the message must be a string, got ${typeof msg}`);
+  return msg;
 }
 
 /** This package's own source folder: its frames are left out of creation sites. */

@@ -17,7 +17,7 @@
  */
 import { CancelledError, RuntimeError, ValueError } from "./exceptions.js";
 import { checkOptions } from "./internal/options.js";
-import { badCancelMessage, Future, newCancelledError, pyRepr, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
+import { cancelMessage, Future, newCancelledError, pyRepr, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
 import { getEventLoop, getRunningLoop } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
@@ -190,8 +190,7 @@ export class Task<T = unknown> extends Future<T> {
    * @throws TypeError if `msg` is given and is neither a string nor null (no message, as Python's None).
    */
   override cancel(msg?: string | null): boolean {
-    if (msg != null && typeof msg !== "string") throw badCancelMessage(msg);
-    if (msg === null) msg = undefined; // Python's None: no message
+    msg = cancelMessage(msg);
     if (this._state !== "pending") return false;
     // Tasks that await each other (a deadlock) would forward the request round the cycle for ever
     // (CPython: RecursionError); met again, this task takes no second request from its own.
@@ -516,7 +515,6 @@ export function anchorTask(loop: EventLoop): Task<undefined> {
   taskCounter--;
   return t;
 }
-
 
 /**
  * Whether resuming from `f` delivers a CancelledError: it was cancelled, or it failed with one (a
