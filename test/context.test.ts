@@ -802,24 +802,29 @@ describe("asyncWith: an error in aexit while the body's is in flight", () => {
       throw err;
     };
 
+  /** What `asyncWith` throws when the body throws `inBody` and aexit then throws `inExit` (after an await if `awaits`). */
+  const thrownWhenExitFails = (inBody: unknown, inExit: unknown, awaits = false): Promise<unknown> => {
+    const cm: AsyncContextManager<void> = {
+      *aenter() {},
+      *aexit() {
+        if (awaits) yield* sleep(1);
+        throw inExit;
+      },
+    };
+    return vrun(function* () {
+      try {
+        yield* asyncWith(cm, bodyFails(inBody));
+      } catch (e) {
+        return e;
+      }
+    });
+  };
+
   test("aexit's error has the body's as its cause (Python's __context__), whether aexit awaits first or not", async () => {
     for (const awaits of [true, false]) {
       const bodyError = new ValueError("the real failure");
       const exitError = new KeyError("cleanup failed");
-      const cm: AsyncContextManager<void> = {
-        *aenter() {},
-        *aexit() {
-          if (awaits) yield* sleep(1);
-          throw exitError;
-        },
-      };
-      const caught = await vrun(function* () {
-        try {
-          yield* asyncWith(cm, bodyFails(bodyError));
-        } catch (e) {
-          return e;
-        }
-      });
+      const caught = await thrownWhenExitFails(bodyError, exitError, awaits);
       assert.equal(caught, exitError);
       assert.equal(exitError.cause, bodyError);
       assert.equal(Object.getOwnPropertyDescriptor(exitError, "cause")?.enumerable, false); // as `new Error(m, { cause })`
@@ -890,19 +895,7 @@ describe("asyncWith: an error in aexit while the body's is in flight", () => {
       [bodyError, "a string"],
     ];
     for (const [inBody, inExit] of cases) {
-      const cm: AsyncContextManager<void> = {
-        *aenter() {},
-        *aexit() {
-          throw inExit;
-        },
-      };
-      const caught = await vrun(function* () {
-        try {
-          yield* asyncWith(cm, bodyFails(inBody));
-        } catch (e) {
-          return e;
-        }
-      });
+      const caught = await thrownWhenExitFails(inBody, inExit);
       assert.equal(caught, inExit);
     }
     assert.equal(own.cause, "mine");
