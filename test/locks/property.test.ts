@@ -11,7 +11,10 @@
  *   notified), every item is consumed at the loop time it was produced (a lost notification would
  *   leave it until the next one), and everything produced is consumed;
  * - Event: every waiter not cancelled returns true once set() is called; the queue ends empty;
- * - Barrier: every round releases all `parties` tasks, with the indexes 0..parties-1.
+ * - Barrier: every round releases all `parties` tasks, with the indexes 0..parties-1; with tasks
+ *   cancelled at random (also right after being released) and random resets, no trip releases more
+ *   than `parties` tasks, the task that trips it returns first, the barrier is never wedged (once
+ *   only `parties` tasks are left, they keep tripping it) and its count balances.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -24,6 +27,7 @@ import {
   gather,
   TimeoutError,
   CancelledError,
+  BrokenBarrierError,
   type Coroutine,
   type Task,
 } from "../../src/index.js";
@@ -285,5 +289,82 @@ test("Barrier: every round releases all `parties` tasks with the indexes 0..part
       assert.equal(b.broken, false);
     }),
     { numRuns: 100 },
+  );
+});
+
+test("Barrier: random cancellations and resets never wedge it; trips release at most `parties` tasks", () => {
+  return fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 1, max: 4 }),
+      // Tasks that are cancelled: when, and how long each pauses between its waits (at least 1 ms: with a
+      // Barrier(1), a task that only yields would keep the virtual clock from ever moving).
+      fc.array(fc.record({ cancelAt: fc.integer({ min: 0, max: 12 }), pause: fc.integer({ min: 1, max: 3 }) }), { maxLength: 6 }),
+      fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 4, maxLength: 4 }),
+      fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 2 }),
+      chaos,
+      seed,
+      async (parties, doomedPlan, pauses, resetAts, plan, s) => {
+        const b = new Barrier(parties);
+        // Every return of wait(), in order: [loop time, index]; and the survivors' trips after the doomed are gone.
+        const returns: [number, number][] = [];
+        let calm = Infinity;
+        let stop = false;
+        await vrun(function* () {
+          const loop = getRunningLoop();
+          const enoughTrips = loop.createFuture<void>();
+          function* waiter(pause: number): Coroutine<void> {
+            while (!stop) {
+              yield* sleep(pause);
+              try {
+                const i = yield* b.wait();
+                returns.push([loop.time(), i]);
+                if (returns.filter(([t, j]) => t > calm && j === parties - 1).length >= 3 && !enoughTrips.done()) enoughTrips.setResult();
+              } catch (e) {
+                if (!(e instanceof BrokenBarrierError)) throw e;
+              }
+            }
+          }
+          // Exactly `parties` tasks are never cancelled: once the others are gone, they alone must keep tripping it.
+          const survivors = Array.from({ length: parties }, (_, k) => createTask(waiter(pauses[k]!)));
+          const doomed = doomedPlan.map((d) => {
+            const t = createTask(waiter(d.pause));
+            loop.callLater(d.cancelAt, () => t.cancel());
+            return t;
+          });
+          if (doomed.length > 0) createTask(monkey(plan, doomed));
+          for (const at of resetAts) loop.callLater(at, () => void createTask(b.reset()));
+          yield* gather(...doomed, { returnExceptions: true });
+          yield* sleep(13 - loop.time()); // past every cancellation and reset
+          calm = loop.time();
+          // A barrier wedged by a cancellation (a count never given back, a lost notification) would time out here.
+          yield* waitFor(enoughTrips, 1000);
+          stop = true;
+          yield* b.abort(); // the survivors' last waits end with BrokenBarrierError
+          yield* waitFor(gather(...survivors), 1000);
+        }, s);
+        // Each trip starts with the return of the task that tripped it, and releases at most `parties` tasks.
+        let trip = 0;
+        for (const [, i] of returns) {
+          if (i === parties - 1) trip = 0;
+          trip++;
+          assert.ok(trip <= parties, `${trip} returns in one trip of a Barrier(${parties})`);
+        }
+        assert.equal(returns[0]?.[1], parties - 1);
+        // Past the cancellations, each trip releases every survivor, with the indexes 0..parties-1. The
+        // trip that fills while the last cancelled task leaves may hand out an index twice, as CPython's
+        // does (a task that arrived while the cancelled one still counted, and one that arrived after):
+        // the check starts at the trip after it.
+        const late = returns.filter(([t]) => t > calm).map(([, i]) => i);
+        const firstTrip = late.indexOf(parties - 1, late.indexOf(parties - 1) + 1);
+        assert.ok(firstTrip >= 0);
+        for (let k = firstTrip; k + parties <= late.length; k += parties) {
+          assert.deepEqual(late.slice(k, k + parties).sort((x, y) => x - y), Array.from({ length: parties }, (_, i) => i));
+        }
+        assert.equal(b._count, 0);
+        assert.equal(state(b), "[broken]");
+        assert.equal(state(b._cond), "[unlocked]");
+      },
+    ),
+    { numRuns: 300 },
   );
 });
