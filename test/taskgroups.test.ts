@@ -885,3 +885,48 @@ describe("TaskGroup: a child fails after its parent task is done (entered by han
     ]);
   });
 });
+
+describe("TaskGroup: a long-lived group does not hold on to finished children", () => {
+  /** The group's list of children (finished ones are dropped from it as it is compacted). */
+  const listed = (tg: TaskGroup): number => (tg as unknown as { _children: unknown[] })._children.length;
+
+  test("children that finish in bulk, and children that come and go beside long ones, leave a bounded list", async () => {
+    const sizes: number[] = [];
+    const waiting: Task<unknown>[] = [];
+    let caught = "";
+    await vrun(function* () {
+      yield* catching(
+        ExceptionGroup,
+        taskGroup(function* (tg) {
+          for (let i = 0; i < 10; i++) tg.createTask(sleep(1));
+          yield* sleep(2);
+          sizes.push(listed(tg)); // the last child done empties the list
+          for (let i = 0; i < 1000; i++) tg.createTask(sleep(1));
+          sizes.push(listed(tg));
+          yield* sleep(2);
+          sizes.push(listed(tg), tg.toString().includes("tasks=") ? 1 : 0); // all done: the list is empty
+          for (let i = 0; i < 10; i++) waiting.push(tg.createTask(sleep(100_000)));
+          for (let i = 0; i < 1000; i++) {
+            tg.createTask(sleep(0));
+            yield* sleep(1); // each short child is done before the next one is created
+          }
+          sizes.push(listed(tg));
+          for (let i = 0; i < 200; i++) waiting.push(tg.createTask(sleep(100_000)));
+          for (let i = 0; i < 600; i++) tg.createTask(sleep(1));
+          yield* sleep(2);
+          sizes.push(listed(tg));
+          // Compacted lists still reach every child that is not done: a failure cancels all 210.
+          tg.createTask(fail(1, new ValueError("boom")));
+          yield* sleep(1000);
+        }),
+        (eg) => (caught = names(eg).join()),
+      );
+    });
+    assert.deepEqual(sizes.slice(0, 4), [0, 1000, 0, 0]);
+    assert.ok(sizes[4]! <= 64, `${sizes[4]} children listed beside 10 live ones`);
+    assert.ok(sizes[5]! <= 4 * 210 + 1, `${sizes[5]} children listed for 210 live ones`);
+    assert.equal(waiting.length, 210);
+    assert.ok(waiting.every((t) => t.cancelled()));
+    assert.equal(caught, "ValueError");
+  });
+});
