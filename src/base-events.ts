@@ -34,6 +34,7 @@ import {
   slowCallback,
 } from "./internal/reports.js";
 import { ReadyQueue } from "./internal/ready-queue.js";
+import { inspectAsString } from "./internal/inspect.js";
 import { checkOptions } from "./internal/options.js";
 import { TimerHeap, type HeapTimer } from "./internal/timer-heap.js";
 import { seededRandom, shuffleInPlace } from "./internal/prng.js";
@@ -635,3 +636,5 @@ export function checkDelay(ms: unknown, what: string): asserts ms is number {
 function checkCallback(cb: unknown, where: string): void {
   if (typeof cb !== "function") throw new TypeError(`${where}: the callback must be a function, got ${typeof cb}`);
 }
+
+inspectAsString(EventLoop);

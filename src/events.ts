@@ -4,6 +4,7 @@
 import { EventLoop } from "./base-events.js";
 import { getEventLoop as currentOrNew, setCurrentLoop } from "./internal/running.js";
 import type { HeapTimer } from "./internal/timer-heap.js";
+import { inspectAsString } from "./internal/inspect.js";
 
 export { getRunningLoop } from "./internal/running.js";
 
@@ -68,9 +69,15 @@ export class Handle {
     else cb(...args);
   }
 
+  /**
+   * `<Handle cb()>`, `<TimerHandle when=100 cb()>`, `<TimerHandle cancelled when=100>`: as CPython's
+   * repr, without the source line (a cancelled handle has let go of its callback).
+   */
   toString(): string {
-    const name = this._cb?.name || "callback";
-    return `<${this.constructor.name}${this._cancelled ? " cancelled" : ""} ${name}()>`;
+    const cb = this._cb;
+    const what = cb === null ? "" : ` ${cb.name || "callback"}()`;
+    const when = this instanceof TimerHandle ? ` when=${this._when}` : "";
+    return `<${this.constructor.name}${this._cancelled ? " cancelled" : ""}${when}${what}>`;
   }
 }
 
@@ -98,3 +105,5 @@ export class TimerHandle extends Handle implements HeapTimer {
     }
   }
 }
+
+inspectAsString(Handle);

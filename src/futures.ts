@@ -18,6 +18,7 @@ import { getEventLoop } from "./internal/running.js";
 import type { Suspension } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
 import { anchorShape } from "./internal/shapes.js";
+import { inspectAsString } from "./internal/inspect.js";
 
 /** Where a future is in its life: `pending`, then `finished` (a result), `failed` (an error) or `cancelled`. */
 export type FutureState = "pending" | "finished" | "failed" | "cancelled";
@@ -528,3 +529,6 @@ export function setResultUnlessDone<T>(fut: Future<T>, value: T): void {
 // Keep the hidden class of the runtime's CancelledErrors alive (internal/shapes.ts): a cancellation
 // after a full GC that found none would otherwise deoptimize the code that makes them.
 anchorShape(newCancelledError(undefined));
+
+// `console.log(fut)` shows `<Future pending>` (and a task its repr), not the fields.
+inspectAsString(Future);

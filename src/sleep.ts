@@ -8,6 +8,7 @@ import { doneWith, newCancelledError, suspendOn, type FutureState, type Waitable
 import type { EventLoop } from "./base-events.js";
 import type { HeapTimer } from "./internal/timer-heap.js";
 import { anchorShape } from "./internal/shapes.js";
+import { inspectAsString } from "./internal/inspect.js";
 
 /**
  * Suspends the calling task for `ms` milliseconds, then returns `value`.
@@ -135,3 +136,4 @@ Object.setPrototypeOf(Sleep.prototype, GeneratorPrototype);
 
 // Keep the hidden class alive and general (internal/shapes.ts).
 anchorShape(new Sleep(1, undefined));
+inspectAsString(Sleep);

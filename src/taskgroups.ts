@@ -15,6 +15,7 @@ import type { Future } from "./futures.js";
 import type { TaggedCallback } from "./graph.js";
 import { isCoroutine, type Coroutine } from "./coroutines.js";
 import { anchorShape } from "./internal/shapes.js";
+import { inspectAsString } from "./internal/inspect.js";
 
 /** The list of a group's children is compacted only once it is this long. */
 const COMPACT_AT = 64;
@@ -217,3 +218,4 @@ export function* taskGroup<R>(body: WithBody<TaskGroup, R>): Coroutine<R> {
 
 // Keep the hidden class alive and general (internal/shapes.ts).
 anchorShape(new TaskGroup());
+inspectAsString(TaskGroup);

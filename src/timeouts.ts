@@ -13,6 +13,7 @@ import { checkDelay } from "./base-events.js";
 import type { Handle } from "./events.js";
 import type { Coroutine } from "./coroutines.js";
 import { anchorShape } from "./internal/shapes.js";
+import { inspectAsString } from "./internal/inspect.js";
 
 /** Where a Timeout is in its life. */
 export type TimeoutState = "created" | "active" | "expiring" | "expired" | "finished";
@@ -193,3 +194,4 @@ function* timeoutBody<R>(when: () => number | null, body: WithBody<Timeout, R>):
 
 // Keep the hidden class alive and general (internal/shapes.ts).
 anchorShape(new Timeout(null));
+inspectAsString(Timeout);

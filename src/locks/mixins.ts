@@ -5,8 +5,8 @@
 import { RuntimeError } from "../exceptions.js";
 import { getRunningLoop } from "../internal/running.js";
 import type { EventLoop } from "../base-events.js";
+import { inspectAsString } from "../internal/inspect.js";
 
-const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 
 /**
  * @internal Base of every primitive. A primitive is bound to the loop that runs the first call that
@@ -45,8 +45,7 @@ export abstract class LoopBound {
     return `<${this.constructor.name} [${this._describe()}]>`;
   }
 
-  /** Node's `util.inspect` (and `console.log`) show the same as `toString()`. */
-  [inspectCustom](): string {
-    return this.toString();
-  }
 }
+
+// Node's `util.inspect` (and `console.log`) show the same as `toString()`.
+inspectAsString(LoopBound);

@@ -30,6 +30,7 @@ import { Held, type Releasable } from "./held.js";
 import type { EventLoop } from "../base-events.js";
 import type { WaiterQueue } from "./waiters.js";
 import { anchorShape } from "../internal/shapes.js";
+import { inspectAsString } from "../internal/inspect.js";
 
 /** Where an Operation's coroutine is: not started yet, suspended, or finished. */
 export const NEW = 0;
@@ -260,3 +261,4 @@ Object.setPrototypeOf(ReleaseOnExit.prototype, GeneratorPrototype);
 // Keep the hidden classes alive and general (internal/shapes.ts).
 anchorShape(new Operation<unknown, unknown>(null as never, null, null));
 anchorShape(new ReleaseOnExit(null as never));
+inspectAsString(Operation);
