@@ -125,9 +125,9 @@ function toPredicate(m: Matcher): (e: unknown) => boolean {
  */
 export class ExceptionGroup extends AggregateError {
   /** The message without the sub-exception count (Python's `eg.message`). */
-  readonly baseMessage: string;
+  declare readonly baseMessage: string;
   /** The errors it holds, in order (a nested group stays a group). */
-  readonly exceptions: readonly unknown[];
+  declare readonly exceptions: readonly unknown[];
 
   /**
    * @throws TypeError if `message` is not a string or `exceptions` is not an array.
@@ -141,8 +141,11 @@ export class ExceptionGroup extends AggregateError {
     if (exceptions.length === 0) throw new ValueError("ExceptionGroup: the second argument (exceptions) must be a non-empty array");
     const n = exceptions.length;
     super(exceptions, `${message} (${n} sub-exception${n === 1 ? "" : "s"})`);
-    this.baseMessage = message;
-    this.exceptions = exceptions;
+    // Not enumerable, as AggregateError's `errors`: `console.log(eg)` shows the errors once.
+    Object.defineProperties(this, {
+      baseMessage: { value: message, writable: true, configurable: true },
+      exceptions: { value: exceptions, writable: true, configurable: true },
+    });
   }
 
   /** A new group with the same message holding `excs` (Python's `derive`). */

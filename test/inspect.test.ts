@@ -14,6 +14,8 @@ import {
   Lock,
   Event,
   Queue,
+  ExceptionGroup,
+  ValueError,
   type Coroutine,
 } from "../src/index.js";
 import { vrun } from "./helpers.js";
@@ -80,4 +82,16 @@ test("nested in arrays and objects, and the primitives as before", () => {
   const lock = new Lock();
   const q = new Queue<number>(1);
   assert.equal(inspect({ lock, waiting: [new Event()], q }), "{\n  lock: <Lock [unlocked]>,\n  waiting: [ <Event [unset]> ],\n  q: <Queue maxsize=1 [size:0, getters:0, putters:0, unfinished:0]>\n}");
+});
+
+test("an ExceptionGroup shows its errors once, as an AggregateError does; exceptions and baseMessage stay readable", () => {
+  const boom = new ValueError("boom");
+  const eg = new ExceptionGroup("several", [boom]);
+  assert.deepEqual(Object.keys(eg), []);
+  const shown = inspect(eg);
+  assert.equal(shown.split("ValueError: boom").length - 1, 1, shown);
+  assert.match(shown, /\[errors\]: \[/);
+  assert.deepEqual(eg.exceptions, [boom]);
+  assert.equal(eg.baseMessage, "several");
+  assert.equal(eg.message, "several (1 sub-exception)");
 });
