@@ -54,7 +54,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
    * list (a Set would cost about 100 ns per child to add and as much to delete): `_live` counts them,
    * and `_children` holds them in creation order, with some that are done: when a child is done, the
    * list is emptied if it was the last, or compacted if fewer than a quarter of it are left. So it
-   * holds at most 4 × `_live` + 1 tasks, or `COMPACT_AT`, and each child costs O(1) amortized.
+   * holds at most 4 × `_live` tasks, or fewer than `COMPACT_AT`, and each child costs O(1) amortized.
    */
   private _children: Task<any>[] = [];
   private _live = 0;

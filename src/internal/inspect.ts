@@ -7,7 +7,7 @@
  */
 
 /** Node's `util.inspect.custom`. */
-export const inspectCustom: unique symbol = Symbol.for("nodejs.util.inspect.custom") as never;
+const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 
 /** Makes `util.inspect` of the instances of `cls` (and of its subclasses) show their `toString()`. */
 export function inspectAsString(cls: { prototype: { toString(): string } }): void {

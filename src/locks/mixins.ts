@@ -7,7 +7,6 @@ import { getRunningLoop } from "../internal/running.js";
 import type { EventLoop } from "../base-events.js";
 import { inspectAsString } from "../internal/inspect.js";
 
-
 /**
  * @internal Base of every primitive. A primitive is bound to the loop that runs the first call that
  * has to wait (an uncontended `acquire()` binds nothing, as in CPython), and a later wait from another
@@ -44,7 +43,6 @@ export abstract class LoopBound {
   toString(): string {
     return `<${this.constructor.name} [${this._describe()}]>`;
   }
-
 }
 
 // Node's `util.inspect` (and `console.log`) show the same as `toString()`.
