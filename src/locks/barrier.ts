@@ -80,7 +80,9 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
    * while the previous round drains or resets waits for it to finish first.
    *
    * Cancellation: a task cancelled while it waits for the round leaves it (`nWaiting` drops by one)
-   * and the others keep waiting; the barrier is not broken.
+   * and the others keep waiting; the barrier is not broken. As in CPython, the index is the count of
+   * tasks waiting when this one arrived, so after such a departure the next arrival gets an index
+   * a task still waiting already holds (indexes stay unique in a round without cancellations).
    *
    * @throws BrokenBarrierError if the barrier is broken, or is reset or aborted while the task waits.
    * @throws CancelledError if the task is cancelled while it waits.

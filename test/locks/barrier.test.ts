@@ -301,3 +301,30 @@ test("abort on an error, then reset and use again (test_abort_barrier_when_excep
     assert.equal(b1.nWaiting, 0);
   });
 });
+
+test("after a waiter is cancelled, the next arrival gets an index a waiter already holds (CPython 3.13)", async () => {
+  // CPython: A waits (0), B waits (1), A is cancelled, C arrives (1), D arrives (2) and trips it:
+  // [('D', 2), ('B', 1), ('C', 1)], then <Barrier [filling, waiters:0/3]>.
+  const out: [string, number][] = [];
+  let after = "";
+  await vrun(function* () {
+    const b = new Barrier(3);
+    function* w(name: string): Coroutine<void> {
+      out.push([name, yield* b.wait()]);
+    }
+    const a = createTask(w("A"));
+    yield* sleep(0);
+    const tb = createTask(w("B"));
+    yield* sleep(0);
+    a.cancel();
+    yield* sleep(0);
+    const tc = createTask(w("C"));
+    yield* sleep(0);
+    const td = createTask(w("D"));
+    yield* gather(tb, tc, td);
+    assert.equal(a.cancelled(), true);
+    after = state(b);
+  });
+  assert.deepEqual(out, [["D", 2], ["B", 1], ["C", 1]]);
+  assert.equal(after, "[filling, waiters:0/3]");
+});
