@@ -2,17 +2,23 @@
  * Property tests (fast-check) over random task trees: leaves that sleep, maybe clean up with an
  * await (also when cancelled) and maybe fail, sequences
  * that may catch errors, TaskGroups whose body may fail, timeouts, waitFor (of a coroutine and of a
- * task), gather(returnExceptions), and child tasks that a timer may cancel; each run on the virtual clock, with or without a schedule seed.
+ * task), gather(returnExceptions), shield of a task, wait (each returnWhen, maybe with a timeout; the
+ * node then cancels what is pending), and child tasks that a timer may cancel; each run on the
+ * virtual clock, with or without a schedule seed. Tasks that run on after their node has gone (the
+ * task of a cancelled shield, the children a wait left pending or was cancelled on) are waited for
+ * by main at its end, which retrieves their errors (`late` events).
  *
  * Invariants:
  * - every task settles, and at the end of main allTasks() holds main alone; after run() every task
  *   made is done (nothing left behind);
  * - a TaskGroup never exits before its children;
  * - no exception is lost: each error a leaf (or a group body) throws is caught by a node, or sits in
- *   an ExceptionGroup (at any depth), or reaches the exception handler or run()'s rejection — or it
- *   is one of the two CPython cases where an error that reached its awaiting parent is dropped for
- *   a CancelledError: the awaiting task was cancelled in the same iteration (Task.__step's
- *   `_must_cancel`), or a cancelled gather drops the errors it had collected; both are recorded;
+ *   an ExceptionGroup (at any depth), or reaches the exception handler or run()'s rejection, or is
+ *   retrieved by main from a task that ran on (nobody else would: a shield cancelled first lets go
+ *   of its task) — or it is one of the CPython cases where an error that reached its awaiting parent
+ *   is dropped for a CancelledError: the awaiting task was cancelled in the same iteration
+ *   (Task.__step's `_must_cancel`), a cancelled gather drops the errors it had collected, and a
+ *   shield cancelled in the iteration its task failed marks the error retrieved; all are recorded;
  * - main is never cancelled from outside, so no CancelledError escapes it;
  * - the same seed reproduces the same event log, times included.
  *
@@ -31,6 +37,8 @@ import {
   timeout,
   waitFor,
   gather,
+  shield,
+  wait,
   createTask,
   currentTask,
   allTasks,
@@ -50,6 +58,8 @@ type Node =
   | { k: "waitFor"; ms: number | null; child: Node }
   | { k: "waitForTask"; ms: number | null; child: Node }
   | { k: "gather"; children: Node[] }
+  | { k: "shield"; child: Node }
+  | { k: "wait"; children: Node[]; ms: number | null; when: "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED" }
   | { k: "task"; child: Node; cancelAt: number | null };
 
 class LeafError extends Error {
@@ -71,6 +81,8 @@ const { node: treeArb } = fc.letrec<{
   waitFor: Node;
   waitForTask: Node;
   gather: Node;
+  shield: Node;
+  wait: Node;
   task: Node;
 }>((tie) => ({
   node: fc.oneof(
@@ -82,6 +94,8 @@ const { node: treeArb } = fc.letrec<{
     tie("waitFor"),
     tie("waitForTask"),
     tie("gather"),
+    tie("shield"),
+    tie("wait"),
     tie("task"),
   ),
   leaf: fc.record({
@@ -108,6 +122,13 @@ const { node: treeArb } = fc.letrec<{
     k: fc.constant("gather" as const),
     children: fc.array(tie("node"), { maxLength: 3, depthIdentifier: "tree" }),
   }),
+  shield: fc.record({ k: fc.constant("shield" as const), child: tie("node") }),
+  wait: fc.record({
+    k: fc.constant("wait" as const),
+    children: fc.array(tie("node"), { minLength: 1, maxLength: 3, depthIdentifier: "tree" }),
+    ms: optMs,
+    when: fc.constantFrom("FIRST_COMPLETED" as const, "FIRST_EXCEPTION" as const, "ALL_COMPLETED" as const),
+  }),
   task: fc.record({ k: fc.constant("task" as const), child: tie("node"), cancelAt: optMs }),
 }));
 
@@ -131,6 +152,10 @@ async function execute(tree: Node, seed: number | undefined): Promise<Outcome> {
   const { events, violations, thrown, accounted, tasks } = out;
   const ev = (s: string): void => void events.push(`${now()} ${s}`);
   const account = (e: unknown): void => flatten(e).forEach((x) => accounted.add(x));
+  /** Tasks that run on after their node has gone: main waits for them at its end. */
+  const runningOn: Task<unknown>[] = [];
+  /** The error of a done task that failed, retrieved (marks it so), or null. */
+  const failure = (t: Task<unknown>): unknown => (t.cancelled() ? null : t.exception());
 
   function* exec(n: Node, id: string): Coroutine<unknown> {
     ev(`start ${id}`);
@@ -238,6 +263,41 @@ async function execute(tree: Node, seed: number | undefined): Promise<Outcome> {
         ev(`gathered ${id} ${results.map((r) => (r instanceof Error ? desc(r) : "v")).join(",")}`);
         return undefined;
       }
+      case "shield": {
+        const t = createTask(exec(n.child, `${id}.0`), { name: `${id}.0` });
+        tasks.push(t);
+        try {
+          return yield* shield(t);
+        } catch (e) {
+          if (e instanceof CancelledError) {
+            if (!t.done()) {
+              runningOn.push(t);
+              ev(`shield-cancelled ${id}`);
+            } else if (failure(t) !== null) {
+              // it failed in the iteration its shield was cancelled: CPython retrieves and drops it
+              account(failure(t));
+              ev(`superseded ${id}`);
+            }
+          }
+          throw e;
+        }
+      }
+      case "wait": {
+        const kids = n.children.map((c, i) => createTask(exec(c, `${id}.${i}`), { name: `${id}.${i}` }));
+        tasks.push(...kids);
+        let done: Set<Task<unknown>>;
+        try {
+          [done] = (yield* wait(kids, { timeout: n.ms, returnWhen: n.when })) as [Set<Task<unknown>>, Set<Task<unknown>>];
+        } catch (e) {
+          runningOn.push(...kids); // wait() never cancels them
+          throw e;
+        }
+        ev(`waited ${id} ${kids.map((t) => (done.has(t) ? (failure(t) !== null ? desc(failure(t)) : "d") : "p")).join(",")}`);
+        for (const t of done) if (failure(t) !== null) account(failure(t));
+        for (const t of kids) if (!done.has(t)) t.cancel();
+        runningOn.push(...kids.filter((t) => !done.has(t)));
+        return undefined;
+      }
       case "task": {
         const t = createTask(exec(n.child, `${id}.0`), { name: `${id}.0` });
         tasks.push(t);
@@ -275,6 +335,17 @@ async function execute(tree: Node, seed: number | undefined): Promise<Outcome> {
         if (e instanceof CancelledError) violations.push("CancelledError escaped main");
         throw e;
       } finally {
+        // Wait for the tasks that ran on, and retrieve their errors (wait() never raises).
+        while (runningOn.length > 0) {
+          const ts = runningOn.splice(0);
+          yield* wait(ts);
+          for (const t of ts) {
+            if (failure(t) !== null) {
+              account(failure(t));
+              ev(`late ${t.getName()} ${flatten(failure(t)).map(desc).join(",")}`);
+            }
+          }
+        }
         const left = [...allTasks()].filter((t) => t !== currentTask());
         if (left.length > 0) violations.push(`tasks left at the end of main: ${left.map((t) => t.getName()).join(",")}`);
       }
@@ -340,11 +411,11 @@ describe("random task trees", () => {
       kinds.add(n.k);
       maxDepth = Math.max(maxDepth, d);
       if (n.k === "seq" || n.k === "group") n.children.forEach((c) => walk(c, d + 1));
-      else if (n.k === "gather") n.children.forEach((c) => walk(c, d + 1));
+      else if (n.k === "gather" || n.k === "wait") n.children.forEach((c) => walk(c, d + 1));
       else if (n.k !== "leaf") walk(n.child, d + 1);
     };
     for (const t of fc.sample(treeArb, { numRuns: 300, seed: 7 })) walk(t, 0);
-    assert.deepEqual([...kinds].sort(), ["gather", "group", "leaf", "seq", "task", "timeout", "waitFor", "waitForTask"]);
+    assert.deepEqual([...kinds].sort(), ["gather", "group", "leaf", "seq", "shield", "task", "timeout", "wait", "waitFor", "waitForTask"]);
     assert.ok(maxDepth >= 3, `max depth ${maxDepth}`);
   });
 });

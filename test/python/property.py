@@ -46,6 +46,11 @@ def execute(tree):
         for x in flatten(e):
             accounted.add(id(x))
 
+    running_on = []  # tasks that run on after their node has gone: main waits for them at its end
+
+    def failure(t):
+        return None if t.cancelled() else t.exception()
+
     async def exec_(n, nid):
         ev(f"start {nid}")
         k = n["k"]
@@ -131,6 +136,38 @@ def execute(tree):
             account_results(results)
             ev(f"gathered {nid} " + ",".join(desc(r) if isinstance(r, BaseException) else "v" for r in results))
             return None
+        if k == "shield":
+            t = asyncio.create_task(exec_(n["child"], f"{nid}.0"), name=f"{nid}.0")
+            tasks.append(t)
+            try:
+                return await asyncio.shield(t)
+            except CancelledError:
+                if not t.done():
+                    running_on.append(t)
+                    ev(f"shield-cancelled {nid}")
+                elif failure(t) is not None:
+                    # it failed in the iteration its shield was cancelled: CPython retrieves and drops it
+                    account(failure(t))
+                    ev(f"superseded {nid}")
+                raise
+        if k == "wait":
+            kids = [asyncio.create_task(exec_(c, f"{nid}.{i}"), name=f"{nid}.{i}") for i, c in enumerate(n["children"])]
+            tasks.extend(kids)
+            try:
+                done, _ = await asyncio.wait(kids, timeout=n["ms"], return_when=getattr(asyncio, n["when"]))
+            except CancelledError:
+                running_on.extend(kids)  # wait() never cancels them
+                raise
+            ev(f"waited {nid} " + ",".join(
+                (desc(failure(t)) if failure(t) is not None else "d") if t in done else "p" for t in kids))
+            for t in done:
+                if failure(t) is not None:
+                    account(failure(t))
+            for t in kids:
+                if t not in done:
+                    t.cancel()
+            running_on.extend(t for t in kids if t not in done)
+            return None
         if k == "task":
             t = asyncio.create_task(exec_(n["child"], f"{nid}.0"), name=f"{nid}.0")
             tasks.append(t)
@@ -161,6 +198,15 @@ def execute(tree):
             violations.append("CancelledError escaped main")
             raise
         finally:
+            # Wait for the tasks that ran on, and retrieve their errors (wait() never raises).
+            while running_on:
+                ts = running_on[:]
+                running_on.clear()
+                await asyncio.wait(ts)
+                for t in ts:
+                    if failure(t) is not None:
+                        account(failure(t))
+                        ev(f"late {t.get_name()} {','.join(desc(x) for x in flatten(failure(t)))}")
             left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             if left:
                 violations.append("tasks left at the end of main: " + ",".join(t.get_name() for t in left))
@@ -180,9 +226,10 @@ def random_tree(rng, depth=0):
     if depth >= 4:
         kinds = ["leaf"]
     elif depth < 2:
-        kinds = ["seq", "group", "group", "timeout", "waitFor", "waitForTask", "gather", "task", "task"]
+        kinds = ["seq", "group", "group", "timeout", "waitFor", "waitForTask", "gather", "shield", "wait", "task", "task"]
     else:
-        kinds = ["leaf", "leaf", "leaf", "seq", "group", "timeout", "waitFor", "waitForTask", "gather", "task"]
+        kinds = ["leaf", "leaf", "leaf", "seq", "group", "timeout", "waitFor", "waitForTask", "gather", "shield", "wait",
+                 "task"]
     k = rng.choice(kinds)
     opt = lambda: None if rng.random() < 0.3 else rng.randint(0, 40)
     if k == "leaf":
@@ -193,6 +240,11 @@ def random_tree(rng, depth=0):
                 "catchErrors": rng.random() < 0.5}
     if k == "gather":
         return {"k": k, "children": [random_tree(rng, depth + 1) for _ in range(rng.randint(0, 3))]}
+    if k == "shield":
+        return {"k": k, "child": random_tree(rng, depth + 1)}
+    if k == "wait":
+        return {"k": k, "children": [random_tree(rng, depth + 1) for _ in range(rng.randint(1, 3))], "ms": opt(),
+                "when": rng.choice(["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"])}
     if k == "group":
         return {"k": k, "children": [random_tree(rng, depth + 1) for _ in range(rng.randint(0, 4))],
                 "bodyMs": rng.randint(0, 30), "bodyFail": rng.random() < 0.5}
