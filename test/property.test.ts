@@ -3,10 +3,11 @@
  * await (also when cancelled) and maybe fail, sequences
  * that may catch errors, TaskGroups whose body may fail, timeouts, waitFor (of a coroutine and of a
  * task), gather(returnExceptions), shield of a task, wait (each returnWhen, maybe with a timeout; the
- * node then cancels what is pending), and child tasks that a timer may cancel; each run on the
- * virtual clock, with or without a schedule seed. Tasks that run on after their node has gone (the
- * task of a cancelled shield, the children a wait left pending or was cancelled on) are waited for
- * by main at its end, which retrieves their errors (`late` events).
+ * node then cancels what is pending), asCompleted (maybe with a timeout; the node then cancels what
+ * is pending), and child tasks that a timer may cancel; each run on the virtual clock, with or
+ * without a schedule seed. Tasks that run on after their node has gone (the task of a cancelled
+ * shield, the children a wait or asCompleted left pending or was cancelled on) are waited for by
+ * main at its end, which retrieves their errors (`late` events).
  *
  * Invariants:
  * - every task settles, and at the end of main allTasks() holds main alone; after run() every task
@@ -39,6 +40,7 @@ import {
   gather,
   shield,
   wait,
+  asCompleted,
   createTask,
   currentTask,
   allTasks,
@@ -59,6 +61,7 @@ type Node =
   | { k: "waitForTask"; ms: number | null; child: Node }
   | { k: "gather"; children: Node[] }
   | { k: "shield"; child: Node }
+  | { k: "asCompleted"; children: Node[]; ms: number | null }
   | { k: "wait"; children: Node[]; ms: number | null; when: "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED" }
   | { k: "task"; child: Node; cancelAt: number | null };
 
@@ -83,6 +86,7 @@ const { node: treeArb } = fc.letrec<{
   gather: Node;
   shield: Node;
   wait: Node;
+  asCompleted: Node;
   task: Node;
 }>((tie) => ({
   node: fc.oneof(
@@ -96,6 +100,7 @@ const { node: treeArb } = fc.letrec<{
     tie("gather"),
     tie("shield"),
     tie("wait"),
+    tie("asCompleted"),
     tie("task"),
   ),
   leaf: fc.record({
@@ -128,6 +133,11 @@ const { node: treeArb } = fc.letrec<{
     children: fc.array(tie("node"), { minLength: 1, maxLength: 3, depthIdentifier: "tree" }),
     ms: optMs,
     when: fc.constantFrom("FIRST_COMPLETED" as const, "FIRST_EXCEPTION" as const, "ALL_COMPLETED" as const),
+  }),
+  asCompleted: fc.record({
+    k: fc.constant("asCompleted" as const),
+    children: fc.array(tie("node"), { maxLength: 3, depthIdentifier: "tree" }),
+    ms: optMs,
   }),
   task: fc.record({ k: fc.constant("task" as const), child: tie("node"), cancelAt: optMs }),
 }));
@@ -298,6 +308,31 @@ async function execute(tree: Node, seed: number | undefined): Promise<Outcome> {
         runningOn.push(...kids.filter((t) => !done.has(t)));
         return undefined;
       }
+      case "asCompleted": {
+        const kids = n.children.map((c, i) => createTask(exec(c, `${id}.${i}`), { name: `${id}.${i}` }));
+        tasks.push(...kids);
+        const got: string[] = [];
+        try {
+          for (const next of asCompleted(kids, { timeout: n.ms })) {
+            try {
+              const r = yield* next;
+              got.push(r === undefined ? "v" : String(r));
+            } catch (e) {
+              if (e instanceof CancelledError) throw e;
+              account(e); // a child's error, or TimeoutError once the timeout gave up on the rest
+              got.push(flatten(e).map(desc).join("+"));
+            }
+          }
+        } finally {
+          ev(`completed ${id} ${got.join(",")}`);
+          for (const t of kids) {
+            if (!t.done()) t.cancel(); // asCompleted never cancels them: main waits for them
+            else if (failure(t) !== null) account(failure(t)); // retrieved here if this node was cancelled first
+          }
+          runningOn.push(...kids.filter((t) => !t.done()));
+        }
+        return undefined;
+      }
       case "task": {
         const t = createTask(exec(n.child, `${id}.0`), { name: `${id}.0` });
         tasks.push(t);
@@ -411,11 +446,11 @@ describe("random task trees", () => {
       kinds.add(n.k);
       maxDepth = Math.max(maxDepth, d);
       if (n.k === "seq" || n.k === "group") n.children.forEach((c) => walk(c, d + 1));
-      else if (n.k === "gather" || n.k === "wait") n.children.forEach((c) => walk(c, d + 1));
+      else if (n.k === "gather" || n.k === "wait" || n.k === "asCompleted") n.children.forEach((c) => walk(c, d + 1));
       else if (n.k !== "leaf") walk(n.child, d + 1);
     };
     for (const t of fc.sample(treeArb, { numRuns: 300, seed: 7 })) walk(t, 0);
-    assert.deepEqual([...kinds].sort(), ["gather", "group", "leaf", "seq", "shield", "task", "timeout", "wait", "waitFor", "waitForTask"]);
+    assert.deepEqual([...kinds].sort(), ["asCompleted", "gather", "group", "leaf", "seq", "shield", "task", "timeout", "wait", "waitFor", "waitForTask"]);
     assert.ok(maxDepth >= 3, `max depth ${maxDepth}`);
   });
 });

@@ -168,6 +168,27 @@ def execute(tree):
                     t.cancel()
             running_on.extend(t for t in kids if t not in done)
             return None
+        if k == "asCompleted":
+            kids = [asyncio.create_task(exec_(c, f"{nid}.{i}"), name=f"{nid}.{i}") for i, c in enumerate(n["children"])]
+            tasks.extend(kids)
+            got = []
+            try:
+                for nxt in asyncio.as_completed(kids, timeout=n["ms"]):
+                    try:
+                        r = await nxt
+                        got.append("v" if r is None else str(r))
+                    except Exception as e:  # a child's error, or TimeoutError once the timeout gave up on the rest
+                        account(e)
+                        got.append("+".join(desc(x) for x in flatten(e)))
+            finally:
+                ev(f"completed {nid} {','.join(got)}")
+                for t in kids:
+                    if not t.done():
+                        t.cancel()  # as_completed never cancels them: main waits for them
+                    elif failure(t) is not None:
+                        account(failure(t))  # retrieved here if this node was cancelled first
+                running_on.extend(t for t in kids if not t.done())
+            return None
         if k == "task":
             t = asyncio.create_task(exec_(n["child"], f"{nid}.0"), name=f"{nid}.0")
             tasks.append(t)
@@ -226,10 +247,11 @@ def random_tree(rng, depth=0):
     if depth >= 4:
         kinds = ["leaf"]
     elif depth < 2:
-        kinds = ["seq", "group", "group", "timeout", "waitFor", "waitForTask", "gather", "shield", "wait", "task", "task"]
+        kinds = ["seq", "group", "group", "timeout", "waitFor", "waitForTask", "gather", "shield", "wait", "asCompleted",
+                 "task", "task"]
     else:
         kinds = ["leaf", "leaf", "leaf", "seq", "group", "timeout", "waitFor", "waitForTask", "gather", "shield", "wait",
-                 "task"]
+                 "asCompleted", "task"]
     k = rng.choice(kinds)
     opt = lambda: None if rng.random() < 0.3 else rng.randint(0, 40)
     if k == "leaf":
@@ -242,6 +264,8 @@ def random_tree(rng, depth=0):
         return {"k": k, "children": [random_tree(rng, depth + 1) for _ in range(rng.randint(0, 3))]}
     if k == "shield":
         return {"k": k, "child": random_tree(rng, depth + 1)}
+    if k == "asCompleted":
+        return {"k": k, "children": [random_tree(rng, depth + 1) for _ in range(rng.randint(0, 3))], "ms": opt()}
     if k == "wait":
         return {"k": k, "children": [random_tree(rng, depth + 1) for _ in range(rng.randint(1, 3))], "ms": opt(),
                 "when": rng.choice(["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"])}
