@@ -73,10 +73,12 @@ export function* wait<T>(
   const waiter = loop.createFuture<undefined>();
   const handle = ms === null ? null : loop.callLater(ms, setResultUnlessDone, waiter, undefined);
   let counter = set.size;
+  // The last future to finish is not looked at (`counter <= 0` decides first, as in CPython), so
+  // its error is still reported if nobody reads it.
   const onCompletion = (f: Future<T>): void => {
     counter--;
     if (counter <= 0 || returnWhen === FIRST_COMPLETED ||
-        (returnWhen === FIRST_EXCEPTION && f._hasFailed())) {
+        (returnWhen === FIRST_EXCEPTION && readFailure(f))) {
       handle?.cancel();
       if (!waiter.done()) waiter.setResult(undefined);
     }
@@ -92,6 +94,16 @@ export function* wait<T>(
   const pending = new Set<Future<T>>();
   for (const f of set) (f.done() ? done : pending).add(f);
   return [done, pending];
+}
+
+/**
+ * Whether `f` failed. Like CPython's `f.exception()` in `wait`'s FIRST_EXCEPTION test, looking marks
+ * the error retrieved: a failure that ends a wait is not reported as never retrieved.
+ */
+function readFailure(f: Future<unknown>): boolean {
+  if (!f._hasFailed()) return false;
+  f.exception();
+  return true;
 }
 
 /**

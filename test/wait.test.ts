@@ -114,6 +114,24 @@ test("wait: FIRST_EXCEPTION does not return for a cancelled task, nor for an alr
   assert.deepEqual(ev, [[["a", "b", "c", "gone"], [], 20, true, true]]);
 });
 
+test("wait: FIRST_EXCEPTION reads the error that ends it (not reported), not the last one's (CPython 3.13)", async () => {
+  const reports: string[] = [];
+  await vrun(function* () {
+    getRunningLoop().setExceptionHandler((_l, ctx) => reports.push(String((ctx.exception as Error).message)));
+    const a = createTask(fail(10, new ValueError("first")), { name: "a" });
+    const b = createTask(later(50, "b"), { name: "b" });
+    const [done, pending] = yield* wait([a, b], { returnWhen: FIRST_EXCEPTION });
+    assert.deepEqual([names(done), names(pending)], [["a"], ["b"]]);
+    // The last to finish ends the wait by the count: its error is not read.
+    const c = createTask(fail(10, new ValueError("last")), { name: "c" });
+    yield* wait([c], { returnWhen: FIRST_EXCEPTION });
+    // ALL_COMPLETED reads nothing.
+    const d = createTask(fail(10, new ValueError("all")), { name: "d" });
+    yield* wait([d, createTask(later(20, "e"))]);
+  });
+  assert.deepEqual(reports, ["last", "all"]);
+});
+
 test("wait: a timeout never raises and never cancels", async () => {
   const ev: unknown[] = [];
   await vrun(function* () {
