@@ -452,11 +452,26 @@ export function chain(exitError: unknown, error: unknown): void {
     if (e === exitError) return;
     e = (e as { cause?: unknown }).cause;
   }
+  setContextCause(exitError, error);
+}
+
+/**
+ * @internal Sets `e.cause` to `context` as `chain` does, and remembers that this cause stands for
+ * Python's implicit `__context__` (not a cause the user gave), which a timeout may rewrite.
+ */
+export function setContextCause(e: object, context: unknown): void {
   try {
-    Object.defineProperty(exitError, "cause", { value: error, writable: true, configurable: true });
+    Object.defineProperty(e, "cause", { value: context, writable: true, configurable: true });
+    contextCauses.add(e);
   } catch {
     // Frozen, or a Proxy that refuses: it keeps no cause.
   }
+}
+const contextCauses = new WeakSet<object>();
+
+/** @internal Whether `e.cause` was set by `chain` (Python's `__context__`), not given by the user. */
+export function hasContextCause(e: object): boolean {
+  return contextCauses.has(e);
 }
 
 /** An iterator's result must be an object (as `yield*` checks). */

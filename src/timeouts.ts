@@ -7,7 +7,8 @@
  */
 import { CancelledError, ExceptionGroup, RuntimeError, TimeoutError } from "./exceptions.js";
 import { currentTask, type Task } from "./tasks.js";
-import { asyncWith, chain, checkBody, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
+import { newCancelledError } from "./futures.js";
+import { asyncWith, chain, checkBody, hasContextCause, setContextCause, type AsyncContextManager, type Exit, type WithBody } from "./context.js";
 import { getRunningLoop } from "./internal/running.js";
 import { checkDelay } from "./base-events.js";
 import type { Handle } from "./events.js";
@@ -100,8 +101,12 @@ export class Timeout implements AsyncContextManager<Timeout> {
    * Exits: disarms the deadline, and turns the cancellation it caused into TimeoutError (unless
    * another cancellation of the task is still pending); other errors pass through. Never blocks.
    * @throws TimeoutError if the deadline passed and the body ended by the CancelledError it caused.
+   * @throws RuntimeError if the Timeout was not entered, or was already exited (CPython asserts).
    */
   *aexit(exit: Exit): Coroutine<void> {
+    if (this._state !== "active" && this._state !== "expiring") {
+      throw new RuntimeError(this._state === "created" ? "Timeout has not been entered" : "Timeout has already been exited");
+    }
     this._handle?.cancel();
     this._handle = null;
     if (this._state === "expiring") {
@@ -119,7 +124,8 @@ export class Timeout implements AsyncContextManager<Timeout> {
   }
 
   toString(): string {
-    const when = this._state === "active" ? ` when=${this._when}` : "";
+    // CPython shows round(when, 3) seconds: whole milliseconds.
+    const when = this._state === "active" ? ` when=${this._when === null ? null : Math.round(this._when)}` : "";
     return `<Timeout [${this._state}]${when}>`;
   }
 
@@ -131,13 +137,32 @@ export class Timeout implements AsyncContextManager<Timeout> {
 }
 
 /**
- * The error a body raised while its timeout was expiring: it gets a TimeoutError as its cause, as
- * CPython chains one into its `__context__`, by the rule of `asyncWith`'s chaining (not an error
- * with a cause of its own, nor one raised `from None` such as a TaskGroup's ExceptionGroup: CPython
- * chains the TimeoutError there too, but never shows it).
+ * The error a body raised while its timeout was expiring gets a TimeoutError in its chain, as
+ * CPython's `_insert_timeout_error` puts one before the first CancelledError of its `__context__`
+ * chain. Here the `cause` chain stands for it:
+ * - the first link whose cause is a CancelledError set by the chaining of `asyncWith` (an `aexit`
+ *   that threw while the cancellation was in flight) gets `TimeoutError` (caused by that
+ *   CancelledError) in its place. A cause the user gave is left alone, as Python leaves
+ *   `__cause__`, and ends the search;
+ * - with no CancelledError in the chain, an error without a cause gets a `TimeoutError` caused by a
+ *   CancelledError, by the rule of `asyncWith`'s chaining (JS keeps no implicit context, so this
+ *   stands for an error raised while handling the cancellation). Not an error with a cause of its
+ *   own, nor one raised `from None` such as a TaskGroup's ExceptionGroup: CPython chains the
+ *   TimeoutError there too, but never shows it.
  */
 function markTimeout(e: unknown): void {
-  if (e instanceof Error) chain(e, new TimeoutError());
+  if (!(e instanceof Error)) return;
+  let link: object = e;
+  for (let i = 0; i < 1000; i++) {
+    const cause: unknown = (link as { cause?: unknown }).cause;
+    if (cause instanceof CancelledError) {
+      if (hasContextCause(link)) setContextCause(link, new TimeoutError("", { cause }));
+      return;
+    }
+    if (cause === null || typeof cause !== "object") break;
+    link = cause;
+  }
+  chain(e, new TimeoutError("", { cause: newCancelledError(undefined) }));
 }
 
 /**

@@ -248,4 +248,8 @@ function checkCollection(fs: unknown, where: string, what: string): void {
   if (typeof fs !== "object" || fs === null || typeof (fs as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function") {
     throw new TypeError(`${where}: expects an array or Set of ${what}, got ${describe(fs)}`);
   }
+  if (fs instanceof Map) {
+    // A Map iterates [key, value] pairs, where Python's dict gives its keys.
+    throw new TypeError(`${where}: expects an array or Set of ${what}, got a Map: pass map.keys() or map.values()`);
+  }
 }

@@ -312,9 +312,11 @@ describe("timeout(): the body handles the cancellation", () => {
         });
       });
       // CPython chains a TimeoutError into e.__context__: here it is e.cause.
-      yield* catching(ValueError, guarded, (e) => log.push(["ValueError", now(), cm.expired(), errName(e.cause)]));
+      yield* catching(ValueError, guarded, (e) =>
+        log.push(["ValueError", now(), cm.expired(), errName(e.cause), errName((e.cause as Error).cause)]),
+      );
     });
-    assert.deepEqual(log, [["ValueError", 10, true, "TimeoutError"], ["result", undefined], ["end", 10, 0, 1]]);
+    assert.deepEqual(log, [["ValueError", 10, true, "TimeoutError", "CancelledError"], ["result", undefined], ["end", 10, 0, 1]]);
   });
 
   test("an outer cancellation is not turned into TimeoutError", async () => {
@@ -364,6 +366,25 @@ describe("timeout(): errors while exiting, and their causes", () => {
       yield* catching(ValueError, guarded, (e) => log.push(["ValueError", now(), errName(e.cause)]));
     });
     assert.deepEqual(log, [["ValueError", 10, "CancelledError"], ["result", undefined], ["end", 10, 0, 1]]);
+  });
+
+  test("an aexit that throws while the expiry's CancelledError is in flight: a TimeoutError goes before that CancelledError", async () => {
+    // CPython 3.13: async with timeout(0.01): async with CM(): await sleep(1), where CM.__aexit__ raises
+    // RuntimeError: its __context__ becomes TimeoutError, whose __cause__ is the CancelledError.
+    const cm = {
+      *aenter(): Coroutine<void> {},
+      *aexit(): Coroutine<void> {
+        throw new RuntimeError("exit-err");
+      },
+    };
+    const log = await scenario(function* (log) {
+      const guarded = timeout(10, () => asyncWith(cm, () => sleep(1000)));
+      yield* catching(RuntimeError, guarded, (e) => {
+        const te = e.cause as Error;
+        log.push(["RuntimeError", now(), errName(te), errName(te.cause), te.cause instanceof CancelledError]);
+      });
+    });
+    assert.deepEqual(log, [["RuntimeError", 10, "TimeoutError", "CancelledError", true], ["result", undefined], ["end", 10, 0, 1]]);
   });
 });
 
@@ -892,6 +913,32 @@ describe("Timeout: toString() and when() in each state", () => {
       ["<Timeout [finished]>", null, false],
       ["result", undefined],
       ["end", 20, 0, 1],
+    ]);
+  });
+});
+
+describe("Timeout: rounding in toString(), and aexit out of turn", () => {
+  test("toString() rounds when= to whole ms (CPython: round(when, 3) seconds); when() keeps it exact", async () => {
+    const log = await scenario(function* (log) {
+      yield* timeoutAt(12.3456, function* (t) {
+        log.push([String(t), t.when()]);
+        t.reschedule(12.5);
+        log.push([String(t)]);
+      });
+    });
+    assert.deepEqual(log.slice(0, 2), [["<Timeout [active] when=12>", 12.3456], ["<Timeout [active] when=13>"]]);
+  });
+
+  test("aexit before aenter, or after the exit: RuntimeError (CPython asserts), and nothing changes", async () => {
+    const log = await scenario(function* (log) {
+      const t = new Timeout(10);
+      yield* catching(RuntimeError, t.aexit({ failed: false }), (e) => log.push([e.message, String(t)]));
+      yield* asyncWith(t, () => sleep(1));
+      yield* catching(RuntimeError, t.aexit({ failed: false }), (e) => log.push([e.message, String(t)]));
+    });
+    assert.deepEqual(log.slice(0, 2), [
+      ["Timeout has not been entered", "<Timeout [created]>"],
+      ["Timeout has already been exited", "<Timeout [finished]>"],
     ]);
   });
 });

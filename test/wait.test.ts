@@ -415,7 +415,7 @@ test("wait: options that are null or not a plain object, an unknown key, a bad t
 // CPython 3.13 answers wait(None) with ValueError('Set of Tasks/Futures is empty.'), an accident of
 // its `if not fs` test; null is not an empty collection, so it is a TypeError here, as for
 // asCompleted(null) (a TypeError in CPython too). A non-iterable is a TypeError in both.
-test("wait: null, a number or a string instead of the collection are TypeErrors; a Promise element names fromPromise", async () => {
+test("wait: null, a number, a string or a Map instead of the collection are TypeErrors; a Promise element names fromPromise", async () => {
   await vrun(function* () {
     assertError(yield* thrownBy(() => wait(null as never)), TypeError, /^wait: expects an array or Set of futures, got null$/);
     assertError(yield* thrownBy(() => wait(undefined as never)), TypeError, /^wait: expects an array or Set of futures, got undefined$/);
@@ -423,6 +423,12 @@ test("wait: null, a number or a string instead of the collection are TypeErrors;
     assertError(yield* thrownBy(() => wait("ab" as never)), TypeError, /^wait: expects an array or Set of futures, got a string \(ab\)$/);
     assertError(yield* thrownBy(() => wait([Promise.resolve(1)] as never)), TypeError, /^wait: expects futures or tasks, got a Promise or thenable; wrap a Promise with fromPromise/);
     assertError(yield* thrownBy(() => wait([null] as never)), TypeError, /^wait: expects futures or tasks, got null$/);
+    // A Map iterates [key, value] pairs (a Python dict gives its keys): the message says what to pass.
+    const t = createTask(sleep(1));
+    assertError(yield* thrownBy(() => wait(new Map([[t, 1]]) as never)), TypeError,
+      /^wait: expects an array or Set of futures, got a Map: pass map.keys\(\) or map.values\(\)$/);
+    assert.throws(() => asCompleted(new Map([[t, 1]]) as never), errorLike(TypeError, /^asCompleted: expects an array or Set of awaitables, got a Map/));
+    yield* t;
   });
 });
 
