@@ -9,7 +9,7 @@ import { DONE_VOID, FINISHED, Operation, WAITING, type OpHandler } from "./locks
 import { WaiterQueue } from "./locks/waiters.js";
 import { doneWith } from "./futures.js";
 import { Heap, pythonCompare, Ring, Stack, type Store } from "./locks/stores.js";
-import type { Coroutine } from "./coroutines.js";
+import { describe, type Coroutine } from "./coroutines.js";
 import { anchorShape } from "./internal/shapes.js";
 
 /**
@@ -65,7 +65,7 @@ export class Queue<T = unknown> extends LoopBound {
    */
   constructor(maxsize = 0) {
     super();
-    if (typeof maxsize !== "number") throw new TypeError(`${new.target.name}: maxsize must be a number, got ${typeof maxsize}`);
+    if (typeof maxsize !== "number") throw new TypeError(`${new.target.name}: maxsize must be a number, got ${describe(maxsize)}`);
     if (!Number.isInteger(maxsize)) {
       throw new ValueError(`${new.target.name}: maxsize must be an integer (0 for an unbounded queue), got ${maxsize}`);
     }

@@ -495,7 +495,8 @@ test("bad input: maxsize must be an integer", () => {
       assert.throws(() => new C(m), (e: unknown) => e instanceof ValueError && /maxsize must be an integer/.test(e.message));
     }
   }
-  assert.throws(() => new Queue("1" as unknown as number), TypeError);
+  assert.throws(() => new Queue("1" as unknown as number), { name: "TypeError", message: "Queue: maxsize must be a number, got a string (1)" });
+  assert.throws(() => new LifoQueue(null as unknown as number), { name: "TypeError", message: "LifoQueue: maxsize must be a number, got null" });
 });
 
 test("a get under waitFor times out and leaves no getter behind", async () => {

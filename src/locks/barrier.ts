@@ -4,7 +4,7 @@
 import { BrokenBarrierError, ValueError } from "../exceptions.js";
 import { Condition } from "./condition.js";
 import { LoopBound } from "./mixins.js";
-import type { Coroutine } from "../coroutines.js";
+import { describe, type Coroutine } from "../coroutines.js";
 import type { AsyncContextManager, Exit } from "../context.js";
 import { anchorShape } from "../internal/shapes.js";
 
@@ -46,7 +46,7 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
    */
   constructor(parties: number) {
     super();
-    if (typeof parties !== "number") throw new TypeError(`Barrier: parties must be a number, got ${typeof parties}`);
+    if (typeof parties !== "number") throw new TypeError(`Barrier: parties must be a number, got ${describe(parties)}`);
     if (!Number.isInteger(parties) || parties < 1) {
       throw new ValueError(`parties must be > 0 and an integer, got ${parties}: a Barrier needs at least one task`);
     }

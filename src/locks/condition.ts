@@ -7,7 +7,7 @@ import { DONE_TRUE, DONE_VOID, FINISHED, NEW, Operation, ReleaseOnExit, WAITING,
 import { Lock } from "./lock.js";
 import { LoopBound } from "./mixins.js";
 import { WaiterQueue } from "./waiters.js";
-import type { Coroutine, Suspension } from "../coroutines.js";
+import { describe, type Coroutine, type Suspension } from "../coroutines.js";
 import type { AsyncContextManager, Exit } from "../context.js";
 import { anchorShape } from "../internal/shapes.js";
 
@@ -169,14 +169,14 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
   /**
    * Wakes up to `n` tasks waiting in `wait()` (the longest-waiting first). They return from `wait()`
    * only once they re-acquire the lock, which the caller still holds. Never blocks.
-   * @throws RuntimeError if the lock is not locked.
+   * @throws RuntimeError if the lock is not locked (checked first, as in CPython).
    * @throws TypeError if `n` is not a number.
    * @throws ValueError if `n` is NaN (CPython's `notify(nan)` wakes everyone: say `notifyAll()`).
    */
   notify(n = 1): void {
-    if (typeof n !== "number") throw new TypeError(`notify: n must be a number, got ${typeof n}`);
-    if (Number.isNaN(n)) throw new ValueError("notify: n is NaN; to wake every waiter, call notifyAll()");
     if (!this._lock.locked()) throw new RuntimeError("cannot notify on un-acquired lock: acquire the condition first");
+    if (typeof n !== "number") throw new TypeError(`notify: n must be a number, got ${describe(n)}`);
+    if (Number.isNaN(n)) throw new ValueError("notify: n is NaN; to wake every waiter, call notifyAll()");
     this._notify(n);
   }
 

@@ -19,13 +19,13 @@ import {
   type ReturnMode,
 } from "./operation.js";
 import { WaiterQueue } from "./waiters.js";
-import type { Coroutine } from "../coroutines.js";
+import { describe, type Coroutine } from "../coroutines.js";
 import type { AsyncContextManager, Exit } from "../context.js";
 import { anchorShape } from "../internal/shapes.js";
 
 /** @internal Checks a semaphore's initial value: a non-negative integer. */
 function checkValue(cls: string, value: unknown): number {
-  if (typeof value !== "number") throw new TypeError(`${cls}: the initial value must be a number, got ${typeof value}`);
+  if (typeof value !== "number") throw new TypeError(`${cls}: the initial value must be a number, got ${describe(value)}`);
   if (!Number.isInteger(value) || value < 0) {
     throw new ValueError(`${cls} initial value must be >= 0 and an integer, got ${value}`);
   }

@@ -173,7 +173,8 @@ test("bad input: parties must be an integer > 0", () => {
   for (const p of [0, -4, 1.5, NaN]) {
     assert.throws(() => new Barrier(p), (e: unknown) => e instanceof ValueError && /^parties must be > 0/.test(e.message));
   }
-  assert.throws(() => new Barrier("3" as unknown as number), TypeError);
+  assert.throws(() => new Barrier("3" as unknown as number), { name: "TypeError", message: "Barrier: parties must be a number, got a string (3)" });
+  assert.throws(() => new Barrier(null as unknown as number), { name: "TypeError", message: "Barrier: parties must be a number, got null" });
   const b = new Barrier(4);
   assert.equal(b.parties, 4);
   assert.equal(b.state, "filling");

@@ -385,10 +385,13 @@ test("bad input: notify(NaN) is a ValueError that points to notifyAll(), notify(
     {
       using _ = yield* cond.hold();
       assert.throws(() => cond.notify(NaN), (e: unknown) => e instanceof ValueError && /n is NaN; to wake every waiter, call notifyAll\(\)/.test(e.message));
-      assert.throws(() => cond.notify("1" as never), (e: unknown) => e instanceof TypeError && /n must be a number, got string/.test(e.message));
+      assert.throws(() => cond.notify("1" as never), (e: unknown) => e instanceof TypeError && /n must be a number, got a string \(1\)$/.test(e.message));
       ev.push(String(cond));
       cond.notifyAll();
     }
+    // Without the lock, the lock is checked first (CPython: RuntimeError, whatever n is).
+    assert.throws(() => cond.notify("2" as never), { name: "RuntimeError", message: /^cannot notify on un-acquired lock/ });
+    assert.throws(() => cond.notify(null as never), { name: "RuntimeError" });
     yield* waiter;
   });
   assert.deepEqual(ev, ["<Condition [locked, waiters:1]>", "woken"]);

@@ -246,7 +246,8 @@ test("bad input: negative, fractional or non-number values; over-release of a bo
     assert.throws(() => new Semaphore(v), (e: unknown) => e instanceof ValueError && /^Semaphore initial value must be >= 0/.test(e.message));
     assert.throws(() => new BoundedSemaphore(v), /^ValueError: BoundedSemaphore initial value must be >= 0/);
   }
-  assert.throws(() => new Semaphore("2" as unknown as number), TypeError);
+  assert.throws(() => new Semaphore("2" as unknown as number), { name: "TypeError", message: "Semaphore: the initial value must be a number, got a string (2)" });
+  assert.throws(() => new BoundedSemaphore(null as unknown as number), { name: "TypeError", message: "BoundedSemaphore: the initial value must be a number, got null" });
   const b = new BoundedSemaphore(2);
   assert.throws(() => b.release(), (e: unknown) => e instanceof ValueError && e.message === "BoundedSemaphore released too many times");
   assert.equal(state(b), "[unlocked, value:2]");
