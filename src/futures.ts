@@ -35,20 +35,30 @@ export interface FutureOptions {
   loop?: EventLoop;
 }
 
-const reportUnretrieved = new FinalizationRegistry<Unretrieved>((u) => u.report());
+const reportUnretrieved = new FinalizationRegistry<Unretrieved>((u) => u.report(null));
 
-/** @internal What is kept to report an error nobody retrieved, once its future is collected. */
+/**
+ * @internal What is kept to report an error nobody retrieved, once its future is collected: not the
+ * future (that would keep it alive), but its class name and its repr when it failed.
+ */
 export class Unretrieved {
   constructor(
     readonly loop: EventLoop,
-    readonly what: string,
+    readonly cls: string,
+    readonly repr: string,
     readonly exception: unknown,
     readonly source: string | null,
   ) {}
-  report(): void {
+
+  /**
+   * CPython's context: "Task exception was never retrieved" (the class name), the error, and the
+   * future as `future` while it can still be given (at close); once collected, its repr as `futureRepr`.
+   */
+  report(future: Future<any> | null): void {
     this.loop.callExceptionHandler({
-      message: `${this.what} exception was never retrieved`,
+      message: `${this.cls} exception was never retrieved`,
       exception: this.exception,
+      ...(future !== null ? { future } : { futureRepr: this.repr }),
       ...(this.source === null ? {} : { sourceTraceback: this.source }),
     });
   }
@@ -153,8 +163,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /**
    * Fails the future with `error` and schedules its done callbacks. An error nobody retrieves
-   * (by `result()`, `exception()`, `yield*` or `await`) is reported to the loop's exception
-   * handler when the future is garbage-collected or, at the latest, when its loop closes.
+   * (by `result()`, `exception()`, `yield*`, `await` or `cancel()`) is reported to the loop's
+   * exception handler ("Future exception was never retrieved") when the future is garbage-collected
+   * (with its repr as `futureRepr`) or, at the latest, when its loop closes (with it as `future`).
    * @throws InvalidStateError if the future is already done.
    */
   setException(error: unknown): void {
@@ -164,12 +175,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /**
    * Cancels the future: if it is pending, it becomes cancelled and its done callbacks are scheduled.
-   * Returns false if it was already done.
+   * Returns false if it was already done; a failed future's error then counts as retrieved (it is not
+   * reported as never retrieved), as in CPython.
    * @throws TypeError if `msg` is given and is neither a string nor null (no message, as Python's None).
    */
   cancel(msg?: string | null): boolean {
     msg = cancelMessage(msg);
-    if (this._state !== "pending") return false;
+    if (this._state !== "pending") {
+      this._retrieved();
+      return false;
+    }
     this._result = msg;
     this._state = "cancelled";
     this._scheduleCallbacks();
@@ -287,7 +302,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // V8 formats a stack lazily, and until then it holds the frames' receivers, this future's task
     // among them: formatting it now lets the task be collected, and so reported if unretrieved.
     if (error instanceof Error) void error.stack;
-    const u = (this._extras().unretrieved = new Unretrieved(this._loop, this.toString(), error, this._sourceTraceback()));
+    const u = (this._extras().unretrieved = new Unretrieved(this._loop, this.constructor.name, this.toString(), error, this._sourceTraceback()));
     reportUnretrieved.register(this, u, this);
     // The loop reports it at close if it is still unretrieved then (a short program may end before
     // any GC): each error is reported once, by whichever comes first.

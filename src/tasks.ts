@@ -185,13 +185,17 @@ export class Task<T = unknown> extends Future<T> {
   /**
    * Requests cancellation: the future the task waits on is cancelled, so `CancelledError` is
    * thrown into the coroutine at its `yield*`; if the task is not waiting, it is thrown in at its
-   * next step. `finally` blocks run. Returns false if the task is already done. Aborts `signal`.
+   * next step. `finally` blocks run. Returns false if the task is already done (a failed task's
+   * error then counts as retrieved: it is not reported as never retrieved, as in CPython). Aborts `signal`.
    * The request is counted (`cancelling()`); `uncancel()` takes one back.
    * @throws TypeError if `msg` is given and is neither a string nor null (no message, as Python's None).
    */
   override cancel(msg?: string | null): boolean {
     msg = cancelMessage(msg);
-    if (this._state !== "pending") return false;
+    if (this._state !== "pending") {
+      this._retrieved();
+      return false;
+    }
     // Tasks that await each other (a deadlock) would forward the request round the cycle for ever
     // (CPython: RecursionError); met again, this task takes no second request from its own.
     if ((this._flags & IN_CANCEL) !== 0) return false;
@@ -376,6 +380,9 @@ export class Task<T = unknown> extends Future<T> {
       // passes in; a later `cancel(msg)` does not replace it.
       const f = this._fut;
       if (f === null || f._state !== "cancelled") exc = newCancelledError(this._cancelMsg());
+      // A failed future's error is replaced by the CancelledError: it was retrieved all the same
+      // (CPython's `__wakeup` calls `result()` before `__step` sees `_must_cancel`).
+      if (f instanceof Future && f._state === "failed") f._retrieved();
     } else if ((this._flags & RESUME_MASK) === RESUME_THROW) {
       this._flags &= ~RESUME_MASK;
       exc = this._result;

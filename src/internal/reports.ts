@@ -81,8 +81,9 @@ export function pruneFailures(list: WeakRef<Future<any>>[]): WeakRef<Future<any>
 
 /**
  * At close: reports each failed future whose error is still unretrieved, with futures.ts's own
- * record (the same message as when it is collected), and marks it retrieved, which unregisters it
- * from the FinalizationRegistry: reported once, not again at collection.
+ * record (the same message as when it is collected, and the future itself as `future`), and marks
+ * it retrieved, which unregisters it from the FinalizationRegistry: reported once, not again at
+ * collection.
  */
 export function reportUnretrievedAtClose(loop: EventLoop, list: WeakRef<Future<any>>[]): void {
   for (const ref of list) {
@@ -90,7 +91,7 @@ export function reportUnretrievedAtClose(loop: EventLoop, list: WeakRef<Future<a
     const u = f?._extra?.unretrieved;
     if (f === undefined || u === null || u === undefined || f._loop !== loop) continue;
     f._retrieved();
-    u.report();
+    u.report(f);
   }
 }
 
