@@ -19,6 +19,7 @@ import type { Suspension } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
 import { anchorShape } from "./internal/shapes.js";
 import { inspectAsString } from "./internal/inspect.js";
+import { checkCallback } from "./internal/callbacks.js";
 
 /** Where a future is in its life: `pending`, then `finished` (a result), `failed` (an error) or `cancelled`. */
 export type FutureState = "pending" | "finished" | "failed" | "cancelled";
@@ -194,9 +195,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /**
    * Adds a callback to run (through the loop, never synchronously) with this future once it is done;
    * if it is already done, the callback is scheduled at once.
+   * @throws TypeError if `cb` is not a function, or is a generator function (a coroutine function:
+   *   calling it back would only make a coroutine that never runs; create a task in the callback).
    */
   addDoneCallback(cb: DoneCallback<this>): void {
-    if (typeof cb !== "function") throw new TypeError("addDoneCallback: the callback must be a function");
+    checkCallback(cb, "addDoneCallback");
     this._addWaiter(cb);
   }
 

@@ -497,3 +497,26 @@ test("cancel() on a failed future returns false and counts its error as retrieve
   });
   assert.deepEqual(reports, []);
 });
+
+// CPython 3.13 accepts a coroutine function there (and fails or warns only when calling it); ours
+// would call it back silently, making a coroutine that never runs: a TypeError at once instead.
+test("addDoneCallback of a generator function (a coroutine function) is a TypeError at once that says how to run it", async () => {
+  await vrun(function* () {
+    const f = getRunningLoop().createFuture<number>();
+    function* onDone(_fut: Future<number>): Coroutine<void> {
+      yield* sleep(1);
+    }
+    async function* asyncGen(): AsyncGenerator<void> {}
+    assert.throws(
+      () => f.addDoneCallback(onDone as never),
+      (e: unknown) =>
+        e instanceof TypeError &&
+        e.message ===
+          "addDoneCallback: coroutines cannot be used as callbacks: onDone is a generator function, and calling it back would only make a coroutine object that never runs; to run it, pass a function that creates a task, e.g. (fut) => createTask(onDone(fut))",
+    );
+    assert.throws(() => f.addDoneCallback(asyncGen as never), (e: unknown) => e instanceof TypeError && /^addDoneCallback: asyncGen is an async generator function/.test(e.message));
+    assert.equal(f._cbs, null);
+    f.setResult(1);
+    yield* sleep(0);
+  });
+});
