@@ -61,7 +61,7 @@ const MUST_CANCEL = 4;
 const NATIVE = 8;
 /** `cancel()` was called once at least (`signal` is then created aborted). */
 const CANCEL_REQUESTED = 16;
-/** Inside this task's `cancel()`, forwarding to what it waits on (to cut a cycle of tasks awaiting each other). */
+/** Inside this task's `cancel()`, forwarding to what it waits on (to cut a cycle back to this task: tasks awaiting each other, a gather of itself). */
 const IN_CANCEL = 32;
 /** The bits above hold the count of pending cancellation requests (CPython's `_num_cancels_requested`). */
 const COUNT_SHIFT = 6;
@@ -196,9 +196,10 @@ export class Task<T = unknown> extends Future<T> {
       this._retrieved();
       return false;
     }
-    // Tasks that await each other (a deadlock) would forward the request round the cycle for ever
-    // (CPython: RecursionError); met again, this task takes no second request from its own.
-    if ((this._flags & IN_CANCEL) !== 0) return false;
+    // What the task waits on may lead back to it (tasks awaiting each other, a task awaiting a gather
+    // of itself: a deadlock), which would forward the request round the cycle for ever (CPython:
+    // RecursionError). Met again, the request breaks the cycle here instead.
+    if ((this._flags & IN_CANCEL) !== 0) return this._breakCycle(msg);
     this._flags += COUNT_ONE;
     // The first request decides how `signal` aborts: its message is kept only if there is one, so
     // that a cancellation allocates nothing more.
@@ -218,16 +219,14 @@ export class Task<T = unknown> extends Future<T> {
     }
     const w = this._fut;
     if (w !== null) {
+      // Any waitable may forward (a task, a gather to its children), so the guard is set for all:
+      // two bit operations, where telling the forwarding kinds apart would cost a test as well.
       let forwarded: boolean;
-      if (w instanceof Task) {
-        this._flags |= IN_CANCEL;
-        try {
-          forwarded = w.cancel(msg);
-        } finally {
-          this._flags &= ~IN_CANCEL;
-        }
-      } else {
+      this._flags |= IN_CANCEL;
+      try {
         forwarded = w.cancel(msg);
+      } finally {
+        this._flags &= ~IN_CANCEL;
       }
       if (forwarded) return true;
     }
@@ -235,6 +234,25 @@ export class Task<T = unknown> extends Future<T> {
     // CPython's `_cancel_message`: kept in the extras, since most cancellations have no message.
     if (msg !== undefined) this._extras().cancelMessage = msg;
     else if (this._extra !== null) this._extra.cancelMessage = undefined;
+    return true;
+  }
+
+  /**
+   * A cancellation this task forwarded to what it waits on came back to it: the task awaits itself
+   * through tasks or gathers, a deadlock that nothing else can end. It stops waiting and resumes
+   * with CancelledError at its `yield*` (the request is the one already counted), so the cycle
+   * unwinds: what awaited this task sees it cancelled. The error the abandoned future ends with
+   * (a gather's CancelledError) counts as retrieved, as this task's wake-up would have retrieved it.
+   */
+  private _breakCycle(msg: string | undefined): boolean {
+    const w = this._fut;
+    if (!(w instanceof Future)) return false; // only futures forward a cancellation
+    w._removeWaiter(this);
+    w._addWaiter(retrieveError);
+    this._fut = null;
+    this._flags |= MUST_CANCEL;
+    if (msg !== undefined) this._extras().cancelMessage = msg;
+    this._loop._push(this, undefined);
     return true;
   }
 
@@ -521,6 +539,11 @@ export function anchorTask(loop: EventLoop): Task<undefined> {
   const t = new Task(SLEEP0, loop as never);
   taskCounter--;
   return t;
+}
+
+/** A done callback that marks a future's error retrieved. */
+function retrieveError(f: Future<unknown>): void {
+  if (!f.cancelled()) f.exception();
 }
 
 /**
