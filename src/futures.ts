@@ -14,7 +14,8 @@
  * order they were added. A waiting Task is stored as a callback itself (no closure per await).
  */
 import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.js";
-import { getEventLoop } from "./internal/running.js";
+import { checkLoop, getEventLoop } from "./internal/running.js";
+import { checkOptions } from "./internal/options.js";
 import type { Suspension } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
 import { anchorShape } from "./internal/shapes.js";
@@ -95,10 +96,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal What few futures need (a Promise, an unretrieved-error report, a task's signal…). */
   _extra: FutureExtra | null = null;
 
+  /** @throws TypeError if `options` is not an object with only `loop`, or `loop` is not an EventLoop. */
   constructor(options?: FutureOptions) {
     // The loop passes itself (createFuture) to skip the options object on the hot path.
     const o = options as (FutureOptions & { _ready?: unknown }) | undefined;
-    this._loop = o === undefined ? getEventLoop() : o._ready !== undefined ? (o as unknown as EventLoop) : (o.loop ?? getEventLoop());
+    this._loop = o === undefined ? getEventLoop() : o._ready !== undefined ? (o as unknown as EventLoop) : optionsLoop(o);
     // Debug mode remembers where each future (or task) was made, for its reports; a task keeps its
     // other debug state in the same record.
     if (this._loop._debug) this._extras().debug = { source: creationSite(), swallowedAt: -1, reported: false };
@@ -375,6 +377,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
       b.reject(this._result);
     } else b.reject(this._makeCancelledError());
   }
+}
+
+/** The loop of `new Future(options)`: the one given (checked), else the running or current loop. */
+function optionsLoop(options: FutureOptions): EventLoop {
+  checkOptions(options, "Future", ["loop"], "{ loop }");
+  const loop = options.loop;
+  if (loop == null) return getEventLoop();
+  checkLoop(loop, "Future");
+  return loop;
 }
 
 /** @internal The rarely used parts of a future or task, allocated on first use. */

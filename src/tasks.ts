@@ -19,7 +19,7 @@ import { CancelledError, RuntimeError, ValueError } from "./exceptions.js";
 import { checkOptions } from "./internal/options.js";
 import { cancelMessage, Future, newCancelledError, pyRepr, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
-import { getEventLoop, getRunningLoop } from "./internal/running.js";
+import { checkLoop, getEventLoop, getRunningLoop } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
 
 /** Options of `createTask` and `new Task()`. */
@@ -147,15 +147,18 @@ export class Task<T = unknown> extends Future<T> {
   _flags = 0;
 
   /**
-   * @throws TypeError if `coro` is not a coroutine object, or `options` is not an object with only
-   *   `name` and `loop`; RuntimeError if the loop is closed.
+   * @throws TypeError if `coro` is not a coroutine object, `options` is not an object with only
+   *   `name` and `loop`, or `loop` is not an EventLoop; RuntimeError if the loop is closed.
    */
   constructor(coro: Coroutine<T>, options?: TaskOptions) {
     checkCoroutine(coro, "Task");
     // The loop passes itself (createTask) to skip an options object on the hot path.
     const o = options as (TaskOptions & { _ready?: unknown }) | undefined;
     const given = o !== undefined && o._ready === undefined ? o : undefined;
-    if (given !== undefined) checkOptions(given, "Task", TASK_KEYS, '{ name: "worker" }');
+    if (given !== undefined) {
+      checkOptions(given, "Task", TASK_KEYS, '{ name: "worker" }');
+      if (given.loop != null) checkLoop(given.loop, "Task");
+    }
     const loop = given !== undefined ? (given.loop ?? getEventLoop()) : o !== undefined ? (o as unknown as EventLoop) : getEventLoop();
     super(loop as never);
     loop._checkClosed();
@@ -565,29 +568,43 @@ export function createTask<T>(coro: Coroutine<T>, options?: { name?: string }): 
 }
 
 /**
- * The task running now, or `null` in a plain callback.
- * @throws RuntimeError outside a running loop (when no loop is given), as CPython.
+ * The task running now on `loop` (default: the running loop), or `null` if none is (a plain callback).
+ * @throws RuntimeError outside a running loop (when no loop is given), as CPython; TypeError if
+ *   `loop` is given and is not an EventLoop.
  */
-export function currentTask(loop?: EventLoop): Task<any> | null {
-  return (loop ?? getRunningLoop())._current;
+export function currentTask(loop?: EventLoop | null): Task<any> | null {
+  return givenOrRunning(loop, "currentTask")._current;
 }
 
-/** The unfinished tasks of `loop` (default: the running loop). */
-export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
-  const l = loop ?? getRunningLoop();
+/**
+ * The unfinished tasks of `loop` (default: the running loop).
+ * @throws RuntimeError outside a running loop (when no loop is given); TypeError if `loop` is given
+ *   and is not an EventLoop.
+ */
+export function allTasks(loop?: EventLoop | null): Set<Task<unknown>> {
+  const l = givenOrRunning(loop, "allTasks");
   const out = new Set<Task<unknown>>();
   for (let t = l._taskHead; t !== null; t = t._nextTask) out.add(t);
   return out;
 }
 
 
+/** `loop` if given (null: not given, as Python's None), checked; else the running loop. */
+function givenOrRunning(loop: unknown, where: string): EventLoop {
+  if (loop == null) return getRunningLoop();
+  checkLoop(loop, where);
+  return loop;
+}
+
 /**
  * A Future for `aw`: a Future or Task is returned as is; a coroutine (or any other awaitable) is
  * wrapped in a Task on `loop` (default: the running loop, else `getEventLoop()`).
- * @throws TypeError for anything else (for a Promise, use `fromPromise`); RuntimeError if a future
- *   belongs to another loop than `loop`.
+ * @throws TypeError for anything else (for a Promise, use `fromPromise`), or a `loop` that is not an
+ *   EventLoop; ValueError if a future belongs to another loop than `loop`.
  */
-export function ensureFuture<T>(aw: Future<T> | Awaitable<T>, loop?: EventLoop): Future<T> {
+export function ensureFuture<T>(aw: Future<T> | Awaitable<T>, loop?: EventLoop | null): Future<T> {
+  if (loop != null) checkLoop(loop, "ensureFuture");
+  else loop = undefined;
   if (aw instanceof Future) {
     if (loop !== undefined && aw._loop !== loop) {
       throw new ValueError("ensureFuture: the future belongs to a different loop than the one given (CPython's ValueError)");
@@ -602,10 +619,14 @@ export function ensureFuture<T>(aw: Future<T> | Awaitable<T>, loop?: EventLoop):
 
 /**
  * @internal Checks that `aw` is something `yield*` can await and `ensureFuture` can wrap: a Future,
- * a coroutine, or another non-thenable iterable other than an array or Set. Callers test
+ * a coroutine (a generator object, or a hand-written one inheriting %GeneratorPrototype%), or an
+ * awaitable of your own: a non-thenable object whose `[Symbol.iterator]` is your code (a generator
+ * method, say), or that is its own iterator with `next` and `throw`. The built-in iterables and
+ * iterators (a Map, a String object, an array iterator…) are not awaitables. Callers test
  * `instanceof Future` and `isCoroutine` first, so the common cases cost nothing more.
- * @throws TypeError that says what to write instead: `gather(...list)` for an array or Set,
- *   `fromPromise` for a Promise, `main()` for a generator function (`checkCoroutine`'s messages).
+ * @throws TypeError that says what was given and what to write instead: `gather(...list)` for an
+ *   array or Set, `fromPromise` for a Promise, `main()` for a generator function, `function*` for
+ *   an async generator (`checkCoroutine`'s messages for the rest).
  */
 export function checkAwaitable(aw: unknown, where: string, index?: number): void {
   if (aw instanceof Future || isCoroutine(aw)) return;
@@ -618,11 +639,40 @@ export function checkAwaitable(aw: unknown, where: string, index?: number): void
         : `${at}: an awaitable was expected, got ${what}; to await several together, pass gather(...list)`,
     );
   }
-  if (typeof aw === "object" && aw !== null && typeof (aw as { then?: unknown }).then !== "function" &&
-      typeof (aw as Partial<Iterable<unknown>>)[Symbol.iterator] === "function") {
-    return; // some other awaitable (ensureFuture wraps it in a task)
+  if (typeof aw !== "object" || aw === null || typeof (aw as { then?: unknown }).then === "function") {
+    checkCoroutine(aw, at);
+    return;
+  }
+  const tag = Object.prototype.toString.call(aw).slice(8, -1);
+  if (tag === "AsyncGenerator") {
+    throw new TypeError(
+      `${at}: an awaitable was expected, got an async generator object: it cannot be awaited with yield*; ` +
+        "write a generator function (function*, awaiting with yield*) instead of an async function*",
+    );
+  }
+  const iter = (aw as Partial<Iterable<unknown>>)[Symbol.iterator];
+  if (typeof iter === "function") {
+    if (!isNative(iter)) return; // an awaitable of your own (ensureFuture wraps it in a task)
+    const self = aw as { next?: unknown; throw?: unknown };
+    if (iter === IteratorSelf && typeof self.next === "function" && typeof self.throw === "function" && !isNative(self.next)) return;
+    throw new TypeError(
+      `${at}: an awaitable was expected, got ${article(tag)} ${tag}: it is iterable, but not an awaitable ` +
+        "(a coroutine, a Future, or what sleep, gather… return)",
+    );
   }
   checkCoroutine(aw, at);
+}
+
+/** %IteratorPrototype%[Symbol.iterator]: what an object that is its own iterator inherits. */
+const IteratorSelf = (Object.getPrototypeOf(GeneratorPrototype) as Iterable<unknown>)[Symbol.iterator];
+
+/** Whether `f` is a built-in function (a Map's iterator method, an array iterator's `next`…). */
+function isNative(f: unknown): boolean {
+  return /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(f));
+}
+
+function article(word: string): string {
+  return /^[AEIOU]/i.test(word) ? "an" : "a";
 }
 
 function* awaitIt<T>(aw: Awaitable<T>): Coroutine<T> {

@@ -520,3 +520,10 @@ test("addDoneCallback of a generator function (a coroutine function) is a TypeEr
     yield* sleep(0);
   });
 });
+
+test("bad input: new Future({ loop }) with a loop that is not an EventLoop, or options that are not an object with only loop, is a TypeError", () => {
+  // CPython: AttributeError ('int' object has no attribute 'get_debug'); ours took { loop: 5 } silently.
+  assert.throws(() => new Future({ loop: 5 as never }), (e: unknown) => e instanceof TypeError && e.message === "Future: the loop must be an EventLoop, got a number (5)");
+  assert.throws(() => new Future({ lop: 1 } as never), (e: unknown) => e instanceof TypeError && /^Future: unknown option "lop"/.test(e.message));
+  assert.throws(() => new Future(5 as never), (e: unknown) => e instanceof TypeError && /^Future: the options must be an object/.test(e.message));
+});

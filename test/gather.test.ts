@@ -509,3 +509,11 @@ test("cancel() on a failed gather returns false and leaves its own error unretri
   });
   assert.deepEqual(reports.map((c) => c.exception), [child]);
 });
+
+test("a thenable as the last argument is an argument (refused: use fromPromise), never the options object", () => {
+  // Before, { then() {} } was taken for the options: "unknown option then".
+  assert.throws(
+    () => gather({ then() {} } as never),
+    (e: unknown) => e instanceof TypeError && /^gather: argument 0: a coroutine was expected, got a Promise or thenable: .*fromPromise/.test(e.message),
+  );
+});

@@ -1075,3 +1075,50 @@ test("a task cancelled after the future it awaits failed, before it resumes: the
   });
   assert.deepEqual(reports, []);
 });
+
+test("bad input: ensureFuture of a built-in iterable (a Map, an array iterator, a String object) or an async generator is a TypeError that says what it got", async () => {
+  // CPython: "An asyncio.Future, a coroutine or an awaitable is required"; ours failed later, in the
+  // task, with V8's "The iterator does not provide a 'throw' method".
+  await vrun(function* () {
+    async function* agen(): AsyncGenerator<number> {
+      yield 1;
+    }
+    const cases: [unknown, RegExp][] = [
+      [new Map(), /^ensureFuture: an awaitable was expected, got a Map: it is iterable, but not an awaitable/],
+      [[1][Symbol.iterator](), /^ensureFuture: an awaitable was expected, got an Array Iterator: /],
+      [new String("x"), /^ensureFuture: an awaitable was expected, got a String: /],
+      [agen(), /^ensureFuture: an awaitable was expected, got an async generator object: .*write a generator function \(function\*/],
+    ];
+    const before = allTasks().size;
+    for (const [bad, re] of cases) assert.throws(() => ensureFuture(bad as never), (e: unknown) => e instanceof TypeError && re.test(e.message));
+    assert.equal(allTasks().size, before, "no task was created");
+    // What is awaitable still is: an object whose [Symbol.iterator] is a generator method of yours.
+    const custom = {
+      *[Symbol.iterator](): Coroutine<number> {
+        return yield* later(1, 7);
+      },
+    };
+    assert.equal(yield* ensureFuture(custom), 7);
+  });
+});
+
+test("bad input: a loop that is not an EventLoop is a TypeError for ensureFuture, new Task, allTasks and currentTask (null: none given)", async () => {
+  // CPython: AttributeError for ensure_future and Task; all_tasks({}) is set() and current_task(5) None.
+  await vrun(function* () {
+    const notLoop = (where: string, got: string) => (e: unknown) =>
+      e instanceof TypeError && e.message === `${where}: the loop must be an EventLoop, got ${got}`;
+    const co = later(1, 1);
+    assert.throws(() => ensureFuture(co, {} as never), notLoop("ensureFuture", "an object of class Object"));
+    assert.throws(() => ensureFuture(co, "x" as never), notLoop("ensureFuture", "a string (x)"));
+    const f = getRunningLoop().createFuture();
+    assert.throws(() => ensureFuture(f, "x" as never), notLoop("ensureFuture", "a string (x)"));
+    assert.throws(() => new Task(co, { loop: {} as never }), notLoop("Task", "an object of class Object"));
+    assert.throws(() => allTasks({} as never), notLoop("allTasks", "an object of class Object"));
+    assert.throws(() => allTasks(5 as never), notLoop("allTasks", "a number (5)"));
+    assert.throws(() => currentTask(5 as never), notLoop("currentTask", "a number (5)"));
+    assert.equal(currentTask(null), currentTask());
+    assert.equal(allTasks(null).size, allTasks().size);
+    assert.equal(ensureFuture(f, null), f);
+    yield* ensureFuture(co, getRunningLoop());
+  });
+});
