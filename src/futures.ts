@@ -14,11 +14,13 @@
  * order they were added. A waiting Task is stored as a callback itself (no closure per await).
  */
 import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.js";
-import { getEventLoop } from "./internal/running.js";
+import { checkLoop, getEventLoop } from "./internal/running.js";
+import { checkOptions } from "./internal/options.js";
 import type { Suspension } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
 import { anchorShape } from "./internal/shapes.js";
 import { inspectAsString } from "./internal/inspect.js";
+import { checkCallback } from "./internal/callbacks.js";
 
 /** Where a future is in its life: `pending`, then `finished` (a result), `failed` (an error) or `cancelled`. */
 export type FutureState = "pending" | "finished" | "failed" | "cancelled";
@@ -35,20 +37,30 @@ export interface FutureOptions {
   loop?: EventLoop;
 }
 
-const reportUnretrieved = new FinalizationRegistry<Unretrieved>((u) => u.report());
+const reportUnretrieved = new FinalizationRegistry<Unretrieved>((u) => u.report(null));
 
-/** @internal What is kept to report an error nobody retrieved, once its future is collected. */
+/**
+ * @internal What is kept to report an error nobody retrieved, once its future is collected: not the
+ * future (that would keep it alive), but its class name and its repr when it failed.
+ */
 export class Unretrieved {
   constructor(
     readonly loop: EventLoop,
-    readonly what: string,
+    readonly cls: string,
+    readonly repr: string,
     readonly exception: unknown,
     readonly source: string | null,
   ) {}
-  report(): void {
+
+  /**
+   * CPython's context: "Task exception was never retrieved" (the class name), the error, and the
+   * future as `future` while it can still be given (at close); once collected, its repr as `futureRepr`.
+   */
+  report(future: Future<any> | null): void {
     this.loop.callExceptionHandler({
-      message: `${this.what} exception was never retrieved`,
+      message: `${this.cls} exception was never retrieved`,
       exception: this.exception,
+      ...(future !== null ? { future } : { futureRepr: this.repr }),
       ...(this.source === null ? {} : { sourceTraceback: this.source }),
     });
   }
@@ -84,10 +96,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal What few futures need (a Promise, an unretrieved-error report, a task's signal…). */
   _extra: FutureExtra | null = null;
 
+  /** @throws TypeError if `options` is not an object with only `loop`, or `loop` is not an EventLoop. */
   constructor(options?: FutureOptions) {
     // The loop passes itself (createFuture) to skip the options object on the hot path.
     const o = options as (FutureOptions & { _ready?: unknown }) | undefined;
-    this._loop = o === undefined ? getEventLoop() : o._ready !== undefined ? (o as unknown as EventLoop) : (o.loop ?? getEventLoop());
+    this._loop = o === undefined ? getEventLoop() : o._ready !== undefined ? (o as unknown as EventLoop) : optionsLoop(o);
     // Debug mode remembers where each future (or task) was made, for its reports; a task keeps its
     // other debug state in the same record.
     if (this._loop._debug) this._extras().debug = { source: creationSite(), swallowedAt: -1, reported: false };
@@ -153,8 +166,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /**
    * Fails the future with `error` and schedules its done callbacks. An error nobody retrieves
-   * (by `result()`, `exception()`, `yield*` or `await`) is reported to the loop's exception
-   * handler when the future is garbage-collected or, at the latest, when its loop closes.
+   * (by `result()`, `exception()`, `yield*`, `await` or `cancel()`) is reported to the loop's
+   * exception handler ("Future exception was never retrieved") when the future is garbage-collected
+   * (with its repr as `futureRepr`) or, at the latest, when its loop closes (with it as `future`).
    * @throws InvalidStateError if the future is already done.
    */
   setException(error: unknown): void {
@@ -164,12 +178,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /**
    * Cancels the future: if it is pending, it becomes cancelled and its done callbacks are scheduled.
-   * Returns false if it was already done.
+   * Returns false if it was already done; a failed future's error then counts as retrieved (it is not
+   * reported as never retrieved), as in CPython.
    * @throws TypeError if `msg` is given and is neither a string nor null (no message, as Python's None).
    */
   cancel(msg?: string | null): boolean {
     msg = cancelMessage(msg);
-    if (this._state !== "pending") return false;
+    if (this._state !== "pending") {
+      this._retrieved();
+      return false;
+    }
     this._result = msg;
     this._state = "cancelled";
     this._scheduleCallbacks();
@@ -179,9 +197,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /**
    * Adds a callback to run (through the loop, never synchronously) with this future once it is done;
    * if it is already done, the callback is scheduled at once.
+   * @throws TypeError if `cb` is not a function, or is a generator function (a coroutine function:
+   *   calling it back would only make a coroutine that never runs; create a task in the callback).
    */
   addDoneCallback(cb: DoneCallback<this>): void {
-    if (typeof cb !== "function") throw new TypeError("addDoneCallback: the callback must be a function");
+    checkCallback(cb, "addDoneCallback");
     this._addWaiter(cb);
   }
 
@@ -287,7 +307,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // V8 formats a stack lazily, and until then it holds the frames' receivers, this future's task
     // among them: formatting it now lets the task be collected, and so reported if unretrieved.
     if (error instanceof Error) void error.stack;
-    const u = (this._extras().unretrieved = new Unretrieved(this._loop, this.toString(), error, this._sourceTraceback()));
+    const u = (this._extras().unretrieved = new Unretrieved(this._loop, this.constructor.name, this.toString(), error, this._sourceTraceback()));
     reportUnretrieved.register(this, u, this);
     // The loop reports it at close if it is still unretrieved then (a short program may end before
     // any GC): each error is reported once, by whichever comes first.
@@ -357,6 +377,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
       b.reject(this._result);
     } else b.reject(this._makeCancelledError());
   }
+}
+
+/** The loop of `new Future(options)`: the one given (checked), else the running or current loop. */
+function optionsLoop(options: FutureOptions): EventLoop {
+  checkOptions(options, "Future", ["loop"], "{ loop }");
+  const loop = options.loop;
+  if (loop == null) return getEventLoop();
+  checkLoop(loop, "Future");
+  return loop;
 }
 
 /** @internal The rarely used parts of a future or task, allocated on first use. */

@@ -155,11 +155,16 @@ export function gather(...args: unknown[]): Future<unknown[]> {
   return outer;
 }
 
-/** A plain object that is not itself an awaitable (one with a `[Symbol.iterator]`) is the options. */
+/**
+ * A plain object that is not itself an awaitable (one with a `[Symbol.iterator]`) nor a thenable (one
+ * with a `then` function, which is refused as an awaitable with its own message) is the options.
+ */
 function isOptions(x: unknown): x is GatherOptions {
   if (typeof x !== "object" || x === null) return false;
   const proto = Object.getPrototypeOf(x);
-  return (proto === Object.prototype || proto === null) && typeof (x as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function";
+  return (proto === Object.prototype || proto === null) &&
+    typeof (x as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function" &&
+    typeof (x as { then?: unknown }).then !== "function";
 }
 
 function readOptions(options: GatherOptions): boolean {

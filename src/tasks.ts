@@ -19,7 +19,7 @@ import { CancelledError, RuntimeError, ValueError } from "./exceptions.js";
 import { checkOptions } from "./internal/options.js";
 import { cancelMessage, Future, newCancelledError, pyRepr, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
-import { getEventLoop, getRunningLoop } from "./internal/running.js";
+import { checkLoop, getEventLoop, getRunningLoop } from "./internal/running.js";
 import type { EventLoop } from "./base-events.js";
 
 /** Options of `createTask` and `new Task()`. */
@@ -61,7 +61,7 @@ const MUST_CANCEL = 4;
 const NATIVE = 8;
 /** `cancel()` was called once at least (`signal` is then created aborted). */
 const CANCEL_REQUESTED = 16;
-/** Inside this task's `cancel()`, forwarding to what it waits on (to cut a cycle of tasks awaiting each other). */
+/** Inside this task's `cancel()`, forwarding to what it waits on (to cut a cycle back to this task: tasks awaiting each other, a gather of itself). */
 const IN_CANCEL = 32;
 /** The bits above hold the count of pending cancellation requests (CPython's `_num_cancels_requested`). */
 const COUNT_SHIFT = 6;
@@ -147,15 +147,18 @@ export class Task<T = unknown> extends Future<T> {
   _flags = 0;
 
   /**
-   * @throws TypeError if `coro` is not a coroutine object, or `options` is not an object with only
-   *   `name` and `loop`; RuntimeError if the loop is closed.
+   * @throws TypeError if `coro` is not a coroutine object, `options` is not an object with only
+   *   `name` and `loop`, or `loop` is not an EventLoop; RuntimeError if the loop is closed.
    */
   constructor(coro: Coroutine<T>, options?: TaskOptions) {
     checkCoroutine(coro, "Task");
     // The loop passes itself (createTask) to skip an options object on the hot path.
     const o = options as (TaskOptions & { _ready?: unknown }) | undefined;
     const given = o !== undefined && o._ready === undefined ? o : undefined;
-    if (given !== undefined) checkOptions(given, "Task", TASK_KEYS, '{ name: "worker" }');
+    if (given !== undefined) {
+      checkOptions(given, "Task", TASK_KEYS, '{ name: "worker" }');
+      if (given.loop != null) checkLoop(given.loop, "Task");
+    }
     const loop = given !== undefined ? (given.loop ?? getEventLoop()) : o !== undefined ? (o as unknown as EventLoop) : getEventLoop();
     super(loop as never);
     loop._checkClosed();
@@ -185,16 +188,21 @@ export class Task<T = unknown> extends Future<T> {
   /**
    * Requests cancellation: the future the task waits on is cancelled, so `CancelledError` is
    * thrown into the coroutine at its `yield*`; if the task is not waiting, it is thrown in at its
-   * next step. `finally` blocks run. Returns false if the task is already done. Aborts `signal`.
+   * next step. `finally` blocks run. Returns false if the task is already done (a failed task's
+   * error then counts as retrieved: it is not reported as never retrieved, as in CPython). Aborts `signal`.
    * The request is counted (`cancelling()`); `uncancel()` takes one back.
    * @throws TypeError if `msg` is given and is neither a string nor null (no message, as Python's None).
    */
   override cancel(msg?: string | null): boolean {
     msg = cancelMessage(msg);
-    if (this._state !== "pending") return false;
-    // Tasks that await each other (a deadlock) would forward the request round the cycle for ever
-    // (CPython: RecursionError); met again, this task takes no second request from its own.
-    if ((this._flags & IN_CANCEL) !== 0) return false;
+    if (this._state !== "pending") {
+      this._retrieved();
+      return false;
+    }
+    // What the task waits on may lead back to it (tasks awaiting each other, a task awaiting a gather
+    // of itself: a deadlock), which would forward the request round the cycle for ever (CPython:
+    // RecursionError). Met again, the request breaks the cycle here instead.
+    if ((this._flags & IN_CANCEL) !== 0) return this._breakCycle(msg);
     this._flags += COUNT_ONE;
     // The first request decides how `signal` aborts: its message is kept only if there is one, so
     // that a cancellation allocates nothing more.
@@ -214,16 +222,14 @@ export class Task<T = unknown> extends Future<T> {
     }
     const w = this._fut;
     if (w !== null) {
+      // Any waitable may forward (a task, a gather to its children), so the guard is set for all:
+      // two bit operations, where telling the forwarding kinds apart would cost a test as well.
       let forwarded: boolean;
-      if (w instanceof Task) {
-        this._flags |= IN_CANCEL;
-        try {
-          forwarded = w.cancel(msg);
-        } finally {
-          this._flags &= ~IN_CANCEL;
-        }
-      } else {
+      this._flags |= IN_CANCEL;
+      try {
         forwarded = w.cancel(msg);
+      } finally {
+        this._flags &= ~IN_CANCEL;
       }
       if (forwarded) return true;
     }
@@ -231,6 +237,25 @@ export class Task<T = unknown> extends Future<T> {
     // CPython's `_cancel_message`: kept in the extras, since most cancellations have no message.
     if (msg !== undefined) this._extras().cancelMessage = msg;
     else if (this._extra !== null) this._extra.cancelMessage = undefined;
+    return true;
+  }
+
+  /**
+   * A cancellation this task forwarded to what it waits on came back to it: the task awaits itself
+   * through tasks or gathers, a deadlock that nothing else can end. It stops waiting and resumes
+   * with CancelledError at its `yield*` (the request is the one already counted), so the cycle
+   * unwinds: what awaited this task sees it cancelled. The error the abandoned future ends with
+   * (a gather's CancelledError) counts as retrieved, as this task's wake-up would have retrieved it.
+   */
+  private _breakCycle(msg: string | undefined): boolean {
+    const w = this._fut;
+    if (!(w instanceof Future)) return false; // only futures forward a cancellation
+    w._removeWaiter(this);
+    w._addWaiter(retrieveError);
+    this._fut = null;
+    this._flags |= MUST_CANCEL;
+    if (msg !== undefined) this._extras().cancelMessage = msg;
+    this._loop._push(this, undefined);
     return true;
   }
 
@@ -376,6 +401,9 @@ export class Task<T = unknown> extends Future<T> {
       // passes in; a later `cancel(msg)` does not replace it.
       const f = this._fut;
       if (f === null || f._state !== "cancelled") exc = newCancelledError(this._cancelMsg());
+      // A failed future's error is replaced by the CancelledError: it was retrieved all the same
+      // (CPython's `__wakeup` calls `result()` before `__step` sees `_must_cancel`).
+      if (f instanceof Future && f._state === "failed") f._retrieved();
     } else if ((this._flags & RESUME_MASK) === RESUME_THROW) {
       this._flags &= ~RESUME_MASK;
       exc = this._result;
@@ -516,6 +544,11 @@ export function anchorTask(loop: EventLoop): Task<undefined> {
   return t;
 }
 
+/** A done callback that marks a future's error retrieved. */
+function retrieveError(f: Future<unknown>): void {
+  if (!f.cancelled()) f.exception();
+}
+
 /**
  * Whether resuming from `f` delivers a CancelledError: it was cancelled, or it failed with one (a
  * cancelled `gather` fails its outer future with the CancelledError, as CPython's does).
@@ -535,29 +568,43 @@ export function createTask<T>(coro: Coroutine<T>, options?: { name?: string }): 
 }
 
 /**
- * The task running now, or `null` in a plain callback.
- * @throws RuntimeError outside a running loop (when no loop is given), as CPython.
+ * The task running now on `loop` (default: the running loop), or `null` if none is (a plain callback).
+ * @throws RuntimeError outside a running loop (when no loop is given), as CPython; TypeError if
+ *   `loop` is given and is not an EventLoop.
  */
-export function currentTask(loop?: EventLoop): Task<any> | null {
-  return (loop ?? getRunningLoop())._current;
+export function currentTask(loop?: EventLoop | null): Task<any> | null {
+  return givenOrRunning(loop, "currentTask")._current;
 }
 
-/** The unfinished tasks of `loop` (default: the running loop). */
-export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
-  const l = loop ?? getRunningLoop();
+/**
+ * The unfinished tasks of `loop` (default: the running loop).
+ * @throws RuntimeError outside a running loop (when no loop is given); TypeError if `loop` is given
+ *   and is not an EventLoop.
+ */
+export function allTasks(loop?: EventLoop | null): Set<Task<unknown>> {
+  const l = givenOrRunning(loop, "allTasks");
   const out = new Set<Task<unknown>>();
   for (let t = l._taskHead; t !== null; t = t._nextTask) out.add(t);
   return out;
 }
 
 
+/** `loop` if given (null: not given, as Python's None), checked; else the running loop. */
+function givenOrRunning(loop: unknown, where: string): EventLoop {
+  if (loop == null) return getRunningLoop();
+  checkLoop(loop, where);
+  return loop;
+}
+
 /**
  * A Future for `aw`: a Future or Task is returned as is; a coroutine (or any other awaitable) is
  * wrapped in a Task on `loop` (default: the running loop, else `getEventLoop()`).
- * @throws TypeError for anything else (for a Promise, use `fromPromise`); RuntimeError if a future
- *   belongs to another loop than `loop`.
+ * @throws TypeError for anything else (for a Promise, use `fromPromise`), or a `loop` that is not an
+ *   EventLoop; ValueError if a future belongs to another loop than `loop`.
  */
-export function ensureFuture<T>(aw: Future<T> | Awaitable<T>, loop?: EventLoop): Future<T> {
+export function ensureFuture<T>(aw: Future<T> | Awaitable<T>, loop?: EventLoop | null): Future<T> {
+  if (loop != null) checkLoop(loop, "ensureFuture");
+  else loop = undefined;
   if (aw instanceof Future) {
     if (loop !== undefined && aw._loop !== loop) {
       throw new ValueError("ensureFuture: the future belongs to a different loop than the one given (CPython's ValueError)");
@@ -572,10 +619,14 @@ export function ensureFuture<T>(aw: Future<T> | Awaitable<T>, loop?: EventLoop):
 
 /**
  * @internal Checks that `aw` is something `yield*` can await and `ensureFuture` can wrap: a Future,
- * a coroutine, or another non-thenable iterable other than an array or Set. Callers test
+ * a coroutine (a generator object, or a hand-written one inheriting %GeneratorPrototype%), or an
+ * awaitable of your own: a non-thenable object whose `[Symbol.iterator]` is your code (a generator
+ * method, say), or that is its own iterator with `next` and `throw`. The built-in iterables and
+ * iterators (a Map, a String object, an array iterator…) are not awaitables. Callers test
  * `instanceof Future` and `isCoroutine` first, so the common cases cost nothing more.
- * @throws TypeError that says what to write instead: `gather(...list)` for an array or Set,
- *   `fromPromise` for a Promise, `main()` for a generator function (`checkCoroutine`'s messages).
+ * @throws TypeError that says what was given and what to write instead: `gather(...list)` for an
+ *   array or Set, `fromPromise` for a Promise, `main()` for a generator function, `function*` for
+ *   an async generator (`checkCoroutine`'s messages for the rest).
  */
 export function checkAwaitable(aw: unknown, where: string, index?: number): void {
   if (aw instanceof Future || isCoroutine(aw)) return;
@@ -588,11 +639,40 @@ export function checkAwaitable(aw: unknown, where: string, index?: number): void
         : `${at}: an awaitable was expected, got ${what}; to await several together, pass gather(...list)`,
     );
   }
-  if (typeof aw === "object" && aw !== null && typeof (aw as { then?: unknown }).then !== "function" &&
-      typeof (aw as Partial<Iterable<unknown>>)[Symbol.iterator] === "function") {
-    return; // some other awaitable (ensureFuture wraps it in a task)
+  if (typeof aw !== "object" || aw === null || typeof (aw as { then?: unknown }).then === "function") {
+    checkCoroutine(aw, at);
+    return;
+  }
+  const tag = Object.prototype.toString.call(aw).slice(8, -1);
+  if (tag === "AsyncGenerator") {
+    throw new TypeError(
+      `${at}: an awaitable was expected, got an async generator object: it cannot be awaited with yield*; ` +
+        "write a generator function (function*, awaiting with yield*) instead of an async function*",
+    );
+  }
+  const iter = (aw as Partial<Iterable<unknown>>)[Symbol.iterator];
+  if (typeof iter === "function") {
+    if (!isNative(iter)) return; // an awaitable of your own (ensureFuture wraps it in a task)
+    const self = aw as { next?: unknown; throw?: unknown };
+    if (iter === IteratorSelf && typeof self.next === "function" && typeof self.throw === "function" && !isNative(self.next)) return;
+    throw new TypeError(
+      `${at}: an awaitable was expected, got ${article(tag)} ${tag}: it is iterable, but not an awaitable ` +
+        "(a coroutine, a Future, or what sleep, gather… return)",
+    );
   }
   checkCoroutine(aw, at);
+}
+
+/** %IteratorPrototype%[Symbol.iterator]: what an object that is its own iterator inherits. */
+const IteratorSelf = (Object.getPrototypeOf(GeneratorPrototype) as Iterable<unknown>)[Symbol.iterator];
+
+/** Whether `f` is a built-in function (a Map's iterator method, an array iterator's `next`…). */
+function isNative(f: unknown): boolean {
+  return /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(f));
+}
+
+function article(word: string): string {
+  return /^[AEIOU]/i.test(word) ? "an" : "a";
 }
 
 function* awaitIt<T>(aw: Awaitable<T>): Coroutine<T> {

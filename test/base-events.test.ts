@@ -489,7 +489,7 @@ describe("the exception handler", () => {
         })(),
       ),
     );
-    assert.match(out, /context: Exception in callback <Handle failing\(\)>\n  handle: <Handle failing\(\)>\n  ValueError: ORIGINAL callback error\n      at failing /);
+    assert.match(out, /context: Exception in callback failing\(\)\n  handle: <Handle failing\(\)>\n  ValueError: ORIGINAL callback error\n      at failing /);
     assert.match(out, /RuntimeError: handler broke/);
     loop.close();
   });

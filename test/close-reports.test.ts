@@ -19,7 +19,7 @@ import {
   type ExceptionContext,
   type Task,
 } from "../src/index.js";
-import { realDelay } from "./helpers.js";
+import { consoleInto, realDelay } from "./helpers.js";
 
 /** A virtual-clock loop whose exception handler records each context, and whether the loop was closed then. */
 function recordingLoop(): { loop: EventLoop; reports: [ExceptionContext, boolean][] } {
@@ -199,11 +199,12 @@ describe("close() and the errors never retrieved", () => {
     keep.push(lost, seen, fine, task);
     loop.close();
     loop.close();
+    // CPython's context: the message names the class, `future` is the future itself.
     assert.deepEqual(
-      reports.map(([ctx, closed]) => [ctx.message, ctx.exception, closed]),
+      reports.map(([ctx, closed]) => [Object.keys(ctx), ctx.message, ctx.exception, ctx.future, closed]),
       [
-        [`<Future finished exception=ValueError('lost')> exception was never retrieved`, lostError, true],
-        [`<Task finished name='forgotten' exception=ValueError('task failed')> exception was never retrieved`, taskError, true],
+        [["message", "exception", "future"], "Future exception was never retrieved", lostError, lost, true],
+        [["message", "exception", "future"], "Task exception was never retrieved", taskError, task, true],
       ],
     );
     // Reported: the FinalizationRegistry does not report them again once they are collected.
@@ -256,8 +257,8 @@ describe("close() and the errors never retrieved", () => {
     loop.close();
     assert.deepEqual(caught, [beforeError, afterError]);
     assert.deepEqual(
-      reports.map(([ctx]) => [ctx.message, ctx.exception]),
-      [[`<Future finished exception=ValueError('lost')> exception was never retrieved`, lostError]],
+      reports.map(([ctx]) => [ctx.message, ctx.exception, ctx.future]),
+      [["Future exception was never retrieved", lostError, lost]],
     );
     assert.ok(before.done() && after.done() && lost.done());
   });
@@ -294,10 +295,38 @@ describe("close() and the errors never retrieved", () => {
       assert.deepEqual(value, ["retrieved by gather", "main done"]);
     }
     assert.deepEqual(
-      reports.map(([ctx, closed]) => [ctx.message, ctx.exception, closed]),
-      [[`<Task finished name='forgotten' exception=ValueError('nobody sees this')> exception was never retrieved`, nobodySees, true]],
+      reports.map(([ctx, closed]) => [ctx.message, ctx.exception, String(ctx.future), closed]),
+      [["Task exception was never retrieved", nobodySees, "<Task finished name='forgotten' exception=ValueError('nobody sees this')>", true]],
     );
     await collectGarbage();
     assert.equal(reports.length, 1);
+  });
+
+  test("the default handler prints CPython's message, then the future on its own line (its repr once collected)", async () => {
+    // CPython: "Task exception was never retrieved\nfuture: <Task finished name='Task-2' coro=<…> exception=ValueError('boom')>".
+    const out: string[] = [];
+    await consoleInto(out, async () => {
+      const loop = new EventLoop({ clock: "virtual" });
+      (() => {
+        const f = loop.createFuture();
+        f.setException(new ValueError("collected"));
+      })();
+      await collectGarbage(() => out.length > 0);
+      loop.createTask(
+        (function* (): Coroutine<never> {
+          throw new ValueError("at close");
+        })(),
+        { name: "forgotten" },
+      );
+      await loop.runUntilComplete(sleep(1));
+      loop.close();
+    });
+    assert.deepEqual(
+      out.map((text) => text.split("\n").slice(0, 3)),
+      [
+        ["Future exception was never retrieved", "futureRepr: <Future finished exception=ValueError('collected')>", "ValueError: collected"],
+        ["Task exception was never retrieved", "future: <Task finished name='forgotten' exception=ValueError('at close')>", "ValueError: at close"],
+      ],
+    );
   });
 });

@@ -18,10 +18,11 @@ import {
   wait,
   FIRST_EXCEPTION,
   ExceptionGroup,
+  ValueError,
   type Coroutine,
   type Future,
 } from "../src/index.js";
-import { vrun, now, later, fail, catching, collectGarbage, errName } from "./helpers.js";
+import { vrun, vrunReports, now, later, fail, catching, collectGarbage, errName } from "./helpers.js";
 
 test("results come in argument order, typed, whatever the completion order", async () => {
   let ev: unknown[] = [];
@@ -493,4 +494,26 @@ test("a cancelled gather raises the CancelledError of its last child in argument
     }
   });
   assert.deepEqual(ev, ["", "m"]);
+});
+
+test("cancel() on a failed gather returns false and leaves its own error unretrieved (reported), as CPython's", async () => {
+  // CPython 3.13: "done True cancel False", then "_GatheringFuture exception was never retrieved".
+  const child = new ValueError("child");
+  const reports = await vrunReports(function* () {
+    const g = gather(fail(0, child), later(1, "slow"));
+    yield* sleep(0);
+    yield* sleep(0);
+    assert.equal(g.done(), true);
+    assert.equal(g.cancel(), false);
+    yield* sleep(2);
+  });
+  assert.deepEqual(reports.map((c) => c.exception), [child]);
+});
+
+test("a thenable as the last argument is an argument (refused: use fromPromise), never the options object", () => {
+  // Before, { then() {} } was taken for the options: "unknown option then".
+  assert.throws(
+    () => gather({ then() {} } as never),
+    (e: unknown) => e instanceof TypeError && /^gather: argument 0: a coroutine was expected, got a Promise or thenable: .*fromPromise/.test(e.message),
+  );
 });

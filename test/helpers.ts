@@ -15,6 +15,7 @@ import {
   createTask,
   CancelledError,
   type Coroutine,
+  type ExceptionContext,
   type Future,
   type Task,
 } from "../src/index.js";
@@ -22,6 +23,19 @@ import {
 /** Runs `main` on a fresh loop with the virtual clock (and a schedule seed, if given). */
 export const vrun = <T>(main: () => Coroutine<T>, seed?: number): Promise<T> =>
   run(main, seed === undefined ? { clock: "virtual" } : { clock: "virtual", seed });
+
+/**
+ * Runs `main` as `vrun` does, with an exception handler that records every context, those that
+ * `close()` reports at the end included; returns them.
+ */
+export async function vrunReports(main: () => Coroutine<unknown>): Promise<ExceptionContext[]> {
+  const reports: ExceptionContext[] = [];
+  await vrun(function* () {
+    getRunningLoop().setExceptionHandler((_loop, ctx) => reports.push(ctx));
+    return yield* main();
+  });
+  return reports;
+}
 
 /** The running loop's time in ms. */
 export const now = (): number => getRunningLoop().time();

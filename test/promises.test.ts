@@ -18,7 +18,7 @@ import {
   ValueError,
   type Coroutine,
 } from "../src/index.js";
-import { vrun, now, settle, realDelay, unhandledDuring } from "./helpers.js";
+import { vrun, vrunReports, now, settle, realDelay, unhandledDuring } from "./helpers.js";
 
 /** A promise that settles only when `s` aborts: it rejects with the signal's reason. */
 const untilAborted = <T>(s: AbortSignal): Promise<T> =>
@@ -328,4 +328,14 @@ describe("fromPromise: cancellation details", () => {
     });
     assert.deepEqual(seen, [10, true]);
   });
+});
+
+test("cancel() on a fromPromise future that failed returns false and counts its error as retrieved", async () => {
+  const reports = await vrunReports(function* () {
+    const f = fromPromise(Promise.reject(new ValueError("rejected")));
+    yield* sleep(1);
+    assert.equal(f.done(), true);
+    assert.equal(f.cancel(), false);
+  });
+  assert.deepEqual(reports, []);
 });

@@ -4,8 +4,9 @@
  */
 import { Handle } from "../events.js";
 import { Task } from "../tasks.js";
+import { Future, short } from "../futures.js";
+import { runningLoopOrNull } from "./running.js";
 import type { EventLoop, ExceptionContext } from "../base-events.js";
-import type { Future } from "../futures.js";
 
 /**
  * The default handler's text: the message, the other keys sorted, then the error with its stack. A
@@ -26,18 +27,29 @@ export function formatContext(context: ExceptionContext): string {
   return lines.join("\n");
 }
 
-/** A ready-queue item as a callback name: a Handle's repr, `f()`, or the item itself. */
-function callbackName(item: unknown): string {
-  return item instanceof Handle ? item.toString() : typeof item === "function" ? `${item.name || "anonymous"}()` : String(item);
+/**
+ * A callback as CPython's `_format_callback_source` names it: `name()`, with the arguments' reprs in
+ * debug mode only (`name(1, 'two')`; CPython hides them otherwise, as they may be sensitive).
+ */
+function callbackName(cb: (...args: any[]) => unknown, args: unknown[] | null, debug: boolean): string {
+  const shown = debug && args !== null ? args.map((a) => (a instanceof Future ? a.toString() : short(a))).join(", ") : "";
+  return `${cb.name || "anonymous"}(${shown})`;
 }
 
-/** A callback (or a task step) threw. */
+/**
+ * The ready-queue item `item` (a Handle, a timer, or a done callback) threw `e`. CPython's context:
+ * message, exception, handle. A done callback is queued without a Handle (a pair: the function and
+ * the future), so one is made here, on the error path only. The loop calls this from `_drain`, in
+ * its batch: the running loop is that loop, and the item's argument (a done callback's future) is
+ * still its ready queue's `arg`, which only the next `shift()` replaces.
+ */
 export function callbackFailed(e: unknown, item: unknown): ExceptionContext {
-  return {
-    message: `Exception in callback ${callbackName(item)}`,
-    exception: e,
-    ...(item instanceof Handle ? { handle: item } : {}),
-  };
+  const loop = runningLoopOrNull();
+  const handle =
+    item instanceof Handle ? item : typeof item === "function" && loop !== null ? new Handle(item as () => unknown, [loop._ready.arg], loop) : null;
+  // A Handle holds its callback until cancel(): one cancelled by its own callback has let go of it.
+  const name = handle !== null && handle._cb !== null ? callbackName(handle._cb, handle._args, handle._loop._debug) : String(item);
+  return { message: `Exception in callback ${name}`, exception: e, ...(handle !== null ? { handle } : {}) };
 }
 
 /** Debug mode: a step or callback ran `dt` ms, longer than `slowCallbackDuration`. */
@@ -81,8 +93,9 @@ export function pruneFailures(list: WeakRef<Future<any>>[]): WeakRef<Future<any>
 
 /**
  * At close: reports each failed future whose error is still unretrieved, with futures.ts's own
- * record (the same message as when it is collected), and marks it retrieved, which unregisters it
- * from the FinalizationRegistry: reported once, not again at collection.
+ * record (the same message as when it is collected, and the future itself as `future`), and marks
+ * it retrieved, which unregisters it from the FinalizationRegistry: reported once, not again at
+ * collection.
  */
 export function reportUnretrievedAtClose(loop: EventLoop, list: WeakRef<Future<any>>[]): void {
   for (const ref of list) {
@@ -90,7 +103,7 @@ export function reportUnretrievedAtClose(loop: EventLoop, list: WeakRef<Future<a
     const u = f?._extra?.unretrieved;
     if (f === undefined || u === null || u === undefined || f._loop !== loop) continue;
     f._retrieved();
-    u.report();
+    u.report(f);
   }
 }
 

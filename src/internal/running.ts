@@ -5,6 +5,7 @@
  * a browser) runs its own callbacks, and code there sees no running loop, as plain async code should.
  */
 import { RuntimeError } from "../exceptions.js";
+import { describe } from "../coroutines.js";
 import type { EventLoop } from "../base-events.js";
 
 let running: EventLoop | null = null;
@@ -54,4 +55,15 @@ export function getEventLoop(make: (() => EventLoop) | null = factory): EventLoo
 /** @internal Sets the current loop, unchecked (events.ts's `setEventLoop` checks it). */
 export function setCurrentLoop(loop: EventLoop | null): void {
   current = loop;
+}
+
+/**
+ * @internal Checks that `loop`, given by a caller (`ensureFuture(aw, loop)`, `{ loop }`), is an event
+ * loop. By its methods: this module does not import the loop class (base-events.ts imports it).
+ * @throws TypeError naming `where` and what was given.
+ */
+export function checkLoop(loop: unknown, where: string): asserts loop is EventLoop {
+  const l = loop as Partial<EventLoop> | null;
+  if (typeof l === "object" && l !== null && typeof l._checkClosed === "function" && typeof l.createTask === "function") return;
+  throw new TypeError(`${where}: the loop must be an EventLoop, got ${describe(loop)}`);
 }
