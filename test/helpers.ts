@@ -221,9 +221,11 @@ export async function captureConsole(f: () => unknown): Promise<string> {
 
 /** The folder of package.json above this file (works from test/ and from the build's test/). */
 export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!statSync(join(dir, "package.json"), { throwIfNoEntry: false })) dir = dirname(dir);
-  return dir;
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (statSync(join(dir, "package.json"), { throwIfNoEntry: false })) return dir;
+    if (dirname(dir) === dir) throw new Error(`repoRoot: no package.json above ${start} (build the tests inside the repository)`);
+  }
 }
 
 /** Runs `f`, then waits a macrotask: returns the rejections reported unhandled meanwhile. */
