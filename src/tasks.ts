@@ -477,7 +477,7 @@ export class Task<T = unknown> extends Future<T> {
     } else {
       this._inject(
         new TypeError(
-          `Task ${this.getName()}: a coroutine yielded ${short(r.value)} with a bare \`yield\`; ` +
+          `Task ${this.getName()}: a coroutine yielded ${yieldedWhat(r.value)} with a bare \`yield\`; ` +
             "await with `yield*` (e.g. `yield* sleep(10)`, `yield* fut`), never plain `yield`",
         ),
       );
@@ -542,6 +542,16 @@ export function anchorTask(loop: EventLoop): Task<undefined> {
   const t = new Task(SLEEP0, loop as never);
   taskCounter--;
   return t;
+}
+
+/**
+ * What a bare `yield` gave, for its TypeError: a coroutine is named as one, with its repr if it has
+ * one (`a coroutine (<Lock.acquire() pending>)`), since `yield co` for `yield* co` is the usual slip.
+ */
+function yieldedWhat(v: unknown): string {
+  if (!isCoroutine(v)) return short(v);
+  const repr = String(v);
+  return repr === "[object Generator]" ? "a coroutine" : `a coroutine (${repr})`;
 }
 
 /** A done callback that marks a future's error retrieved. */

@@ -3,7 +3,7 @@
 // (run: PYENV_VERSION=3.13.0 python3 test/python/coroutines.py).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sleep, createTask, isCoroutine, getRunningLoop, type Coroutine } from "../src/index.js";
+import { sleep, createTask, isCoroutine, getRunningLoop, Lock, type Coroutine } from "../src/index.js";
 import { vrun, now, fail } from "./helpers.js";
 
 test("isCoroutine: a generator object is one; its function, futures, tasks, promises and plain values are not", async () => {
@@ -54,6 +54,30 @@ test("a bare yield (the forgotten *) throws a TypeError into the coroutine that 
     ev.push(yield* t);
   });
   assert.deepEqual(ev, ["caught", ["goes on", 1], "ok"]);
+});
+
+test("a bare yield of a coroutine names it as a coroutine (a primitive's wait by its repr)", async () => {
+  const messages: string[] = [];
+  await vrun(function* () {
+    const lock = new Lock();
+    function* child(): Coroutine<void> {
+      function* work(): Coroutine<void> {}
+      for (const co of [lock.acquire(), sleep(1), work()]) {
+        try {
+          yield co as never; // meant: yield* co
+        } catch (e) {
+          messages.push((e as Error).message);
+        }
+      }
+    }
+    yield* createTask(child(), { name: "w" });
+    assert.equal(lock.locked(), false);
+  });
+  assert.deepEqual(messages.map((m) => m.split(";")[0]), [
+    "Task w: a coroutine yielded a coroutine (<Lock.acquire() pending>) with a bare `yield`",
+    "Task w: a coroutine yielded a coroutine (<Sleep pending ms=1>) with a bare `yield`",
+    "Task w: a coroutine yielded a coroutine with a bare `yield`",
+  ]);
 });
 
 test("a bare yield of undefined is the same mistake (CPython's bare yield is its sleep(0); ours is not)", async () => {
