@@ -39,7 +39,7 @@ import { checkOptions } from "./internal/options.js";
 import { TimerHeap, type HeapTimer } from "./internal/timer-heap.js";
 import { seededRandom, shuffleInPlace } from "./internal/prng.js";
 import { enterLoop, runningLoopOrNull, setDefaultLoopFactory } from "./internal/running.js";
-import { checkCoroutine, type Coroutine } from "./coroutines.js";
+import { checkCoroutine, describe, isCoroutine, type Coroutine } from "./coroutines.js";
 
 /** How long (ms of real time) the loop runs before it yields to the host. */
 const BATCH_MS = 5;
@@ -166,7 +166,8 @@ export class EventLoop {
 
   /**
    * Schedules `cb(...args)` to run at the next iteration, after what is already scheduled.
-   * @throws RuntimeError if the loop is closed; TypeError if `cb` is not a function.
+   * @throws RuntimeError if the loop is closed; TypeError if `cb` is not a function, or is a
+   *   generator function (a coroutine function: run it with `createTask(work())` instead).
    */
   callSoon<A extends unknown[]>(cb: (...args: A) => unknown, ...args: A): Handle {
     this._checkClosed();
@@ -179,17 +180,22 @@ export class EventLoop {
   /**
    * Schedules `cb(...args)` to run `delay` ms from now (a negative delay acts as 0; `Infinity`:
    * never, as a timer at +Infinity never becomes due).
-   * @throws TypeError for a non-number delay; ValueError for NaN; RuntimeError if the loop is closed.
+   * @throws TypeError for a non-number delay, or a callback that is not a function or is a generator
+   *   function; ValueError for NaN; RuntimeError if the loop is closed.
    */
   callLater<A extends unknown[]>(delay: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
+    // CPython's order: the delay, the closed loop, then the callback.
     checkDelay(delay, "callLater: delay");
-    return this.callAt(this.time() + delay, cb, ...args);
+    this._checkClosed();
+    checkCallback(cb, "callLater");
+    return this._addTimer(this.time() + delay, cb as (...a: unknown[]) => unknown, args);
   }
 
   /**
    * Schedules `cb(...args)` to run at loop time `when` (ms). Timers with the same deadline run in
    * the order they were scheduled; a timer at `Infinity` never runs (and keeps no host timer armed).
-   * @throws TypeError for a non-number time; ValueError for NaN; RuntimeError if the loop is closed.
+   * @throws TypeError for a non-number time, or a callback that is not a function or is a generator
+   *   function; ValueError for NaN; RuntimeError if the loop is closed.
    */
   callAt<A extends unknown[]>(when: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
     // CPython's order: a missing time ("when cannot be None") before the closed loop, the rest after.
@@ -197,7 +203,12 @@ export class EventLoop {
     this._checkClosed();
     checkDelay(when, "callAt: when");
     checkCallback(cb, "callAt");
-    const t = new TimerHandle(when, cb as (...a: unknown[]) => unknown, args.length === 0 ? null : args, this);
+    return this._addTimer(when, cb as (...a: unknown[]) => unknown, args);
+  }
+
+  /** Schedules a checked callback at loop time `when`. */
+  private _addTimer(when: number, cb: (...a: unknown[]) => unknown, args: unknown[]): TimerHandle {
+    const t = new TimerHandle(when, cb, args.length === 0 ? null : args, this);
     this._timers.push(t);
     if (this._wakeState === 1) this._wake();
     return t;
@@ -322,20 +333,39 @@ export class EventLoop {
   }
 
   /**
-   * Passes `context` to the exception handler (or the default one); never throws. If the handler
-   * throws, the default handler reports its error with the original `context` (as the `context` key).
+   * Passes `context` to the exception handler (or the default one) and never throws once the context
+   * is checked. As in CPython: if the handler set throws, the default handler reports its error with
+   * the original `context` (as the `context` key); if the default handler throws (a subclass may
+   * override it), `console.error` gets "Exception in default exception handler", its error and the
+   * context it failed on, so no error is lost.
+   * @throws TypeError if `context` is not an object (e.g. `{ message: "…", exception: err }`).
    */
   callExceptionHandler(context: ExceptionContext): void {
+    if (typeof context !== "object" || context === null) {
+      throw new TypeError(`callExceptionHandler: the context must be an object such as { message: "…", exception: err }, got ${describe(context)}`);
+    }
     const h = this._handler;
-    try {
-      if (h === null) this.defaultExceptionHandler(context);
-      else h(this, context);
-    } catch (e) {
+    if (h === null) {
       try {
-        // As CPython: the handler's error, and the whole context it failed on (printed nested).
-        this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception: e, context });
-      } catch {
-        // The default handler only prints; nothing is left to report to.
+        this.defaultExceptionHandler(context);
+      } catch (e) {
+        logHandlerFailure("Exception in default exception handler", e, context);
+      }
+      return;
+    }
+    try {
+      h(this, context);
+    } catch (e) {
+      // As CPython: the handler's error, and the whole context it failed on (printed nested).
+      const failed: ExceptionContext = { message: "Unhandled error in exception handler", exception: e, context };
+      try {
+        this.defaultExceptionHandler(failed);
+      } catch (e2) {
+        logHandlerFailure(
+          "Exception in default exception handler while handling an unexpected error in custom exception handler",
+          e2,
+          failed,
+        );
       }
     }
   }
@@ -633,8 +663,52 @@ export function checkDelay(ms: unknown, what: string): asserts ms is number {
   if (Number.isNaN(ms)) throw new ValueError(`${what} must not be NaN`);
 }
 
+const FUNCTION_PROTOTYPE: unknown = Function.prototype;
+const GENERATOR_FUNCTION_PROTOTYPE: unknown = Object.getPrototypeOf(function* () {});
+
+/** Whether `fn` is a generator function: a coroutine function, whose call only creates a coroutine. */
+function isGeneratorFunction(fn: Function): boolean {
+  return Object.getPrototypeOf(fn) === GENERATOR_FUNCTION_PROTOTYPE;
+}
+
+/**
+ * Checks a callback of `callSoon`/`callLater`/`callAt` (`where`). On the hot path, one prototype
+ * read: plain, arrow, bound and method functions inherit from Function.prototype; anything else
+ * (a generator or async function, a class, a non-function) takes the slow path.
+ */
 function checkCallback(cb: unknown, where: string): void {
-  if (typeof cb !== "function") throw new TypeError(`${where}: the callback must be a function, got ${typeof cb}`);
+  if (typeof cb !== "function" || Object.getPrototypeOf(cb) !== FUNCTION_PROTOTYPE) checkOddCallback(cb, where);
+}
+
+/** The slow path of `checkCallback`. */
+function checkOddCallback(cb: unknown, where: string): void {
+  if (typeof cb !== "function") {
+    const hint = isCoroutine(cb) ? "a coroutine object: to run it, use createTask(coro)" : typeof cb;
+    throw new TypeError(`${where}: the callback must be a function, got ${hint}`);
+  }
+  if (isGeneratorFunction(cb)) {
+    // CPython (in debug mode): "coroutines cannot be used with call_soon()". Called as a callback, a
+    // generator function would only create a coroutine object that never runs.
+    const what = cb.name ? `${cb.name} is` : "the callback is";
+    throw new TypeError(`${where}: coroutines cannot be used as callbacks: ${what} a generator function; use createTask(${cb.name || "fn"}()) instead`);
+  }
+}
+
+/**
+ * CPython's last resort, `logger.error(message, exc_info=True)`, when the default exception handler
+ * throws: the console gets the message, the error and the context the handler failed on.
+ */
+function logHandlerFailure(message: string, error: unknown, context: ExceptionContext): void {
+  try {
+    console.error(formatContext({ message, exception: error, context }));
+  } catch {
+    // formatContext threw too (a value whose String() throws): let the console inspect them.
+    try {
+      console.error(message, error, context);
+    } catch {
+      // The console itself failed: nothing is left to report to.
+    }
+  }
 }
 
 inspectAsString(EventLoop);

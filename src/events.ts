@@ -10,14 +10,17 @@ export { getRunningLoop } from "./internal/running.js";
 
 /**
  * The running loop if there is one, else the current loop (set by `setEventLoop`), creating and
- * setting a new one if there is none or it was closed (Python 3.11's behaviour, without the warning).
+ * setting a new one if none was ever set or it was closed (Python 3.11's behaviour, without the warning).
+ * @throws RuntimeError outside a running loop after `setEventLoop(null)`, as CPython: once a program
+ *   has set the current loop, it is the program's to set again.
  */
 export function getEventLoop(): EventLoop {
   return currentOrNew(makeLoop);
 }
 
 /**
- * Sets the current loop returned by `getEventLoop()` outside a running loop (`null` clears it).
+ * Sets the current loop returned by `getEventLoop()` outside a running loop. `null` clears it, and
+ * `getEventLoop()` then throws instead of making a new loop, as in CPython.
  * @throws TypeError if `loop` is neither an EventLoop nor null.
  */
 export function setEventLoop(loop: EventLoop | null): void {

@@ -5,7 +5,8 @@ import { checkOptions } from "./internal/options.js";
 import { allTasks } from "./tasks.js";
 import { gather } from "./gather.js";
 import { runningLoopOrNull } from "./internal/running.js";
-import { checkCoroutine, type Coroutine } from "./coroutines.js";
+import { inspectAsString } from "./internal/inspect.js";
+import { checkCoroutine, describe, type Coroutine } from "./coroutines.js";
 
 /** Options of `run()` and `new Runner()`. */
 export interface RunOptions extends EventLoopOptions {
@@ -18,9 +19,28 @@ export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
 
 const RUN_KEYS: readonly string[] = [...LOOP_KEYS, "loopFactory"];
 
-/** `run()`'s and `Runner`'s options: the loop's, and `loopFactory`. A misspelled key is an error. */
+/** The options that only a new loop can take: with `loopFactory`, they belong in the factory. */
+const NEW_LOOP_KEYS = ["clock", "seed", "slowCallbackMs"] as const;
+
+/**
+ * `run()`'s and `Runner`'s options: the loop's, and `loopFactory`. A misspelled key is an error, and
+ * so are `clock`, `seed` and `slowCallbackMs` beside `loopFactory`: the factory makes the loop, so
+ * they are its arguments. Only `debug` applies to the factory's loop (CPython's Runner sets it).
+ */
 function checkRunOptions(options: unknown, where: string): void {
   checkOptions(options, where, RUN_KEYS, '{ clock: "virtual" }');
+  const o = options as RunOptions;
+  if (o.loopFactory == null) return;
+  if (typeof o.loopFactory !== "function") {
+    throw new TypeError(`${where}: loopFactory must be a function returning an EventLoop, got ${describe(o.loopFactory)}`);
+  }
+  const misplaced = NEW_LOOP_KEYS.filter((k) => o[k] !== undefined);
+  if (misplaced.length > 0) {
+    throw new TypeError(
+      `${where}: ${misplaced.join(", ")} cannot be combined with loopFactory: pass ${misplaced.length === 1 ? "it" : "them"} ` +
+        `to the loop the factory makes, e.g. loopFactory: () => newEventLoop({ ${misplaced[0]}: … })`,
+    );
+  }
 }
 
 function toCoroutine<T>(main: Main<T>, where: string): Coroutine<T> {
@@ -44,8 +64,10 @@ function toCoroutine<T>(main: Main<T>, where: string): Coroutine<T> {
  * }
  */
 export class Runner {
-  private _state: "created" | "initialized" | "closed" = "created";
+  private _state: "created" | "initialized" | "closing" | "closed" = "created";
   private _loop: EventLoop | null = null;
+  /** The last close in progress (read while `_state` is "closing"): what `close()` returns to every caller. */
+  private _closing: Promise<void> | null = null;
 
   /** @internal The loop, if one was made (`getLoop()` makes it). */
   _loopIfMade(): EventLoop | null {
@@ -62,11 +84,12 @@ export class Runner {
   /**
    * Runs `main` to completion in a task on the runner's loop and returns its result.
    * @throws (at once, having started nothing) TypeError if `main` is not a coroutine; RuntimeError
-   *   inside a running loop, while the runner's loop runs (another `run()` in progress), or after
-   *   `close()`. The Promise rejects with `main`'s error.
+   *   inside a running loop, while the runner's loop runs (another `run()` in progress), while
+   *   `close()` is in progress, or after it. The Promise rejects with `main`'s error.
    */
   run<T>(main: Main<T>): Promise<T> {
     if (runningLoopOrNull() !== null) throw new RuntimeError("Runner.run() cannot be called from a running event loop");
+    if (this._state === "closing") throw new RuntimeError("Runner.run() cannot be called while the runner is closing (close() is in progress)");
     const coro = toCoroutine(main, "Runner.run()");
     const loop = this.getLoop();
     // Checked before the task exists: a task created and then refused would still run.
@@ -76,13 +99,18 @@ export class Runner {
     return loop.runUntilComplete(loop.createTask(coro));
   }
 
-  /** The runner's loop (created on first use). @throws RuntimeError after `close()`. */
+  /**
+   * The runner's loop (created on first use).
+   * @throws RuntimeError after `close()`; TypeError if `loopFactory` returns something else than an
+   *   EventLoop, RuntimeError if it returns a closed one (the runner then has no loop yet).
+   */
   getLoop(): EventLoop {
     if (this._state === "closed") throw new RuntimeError("Runner is closed");
     if (this._loop === null) {
       const { loopFactory, ...loopOptions } = this._options;
-      this._loop = loopFactory ? loopFactory() : new EventLoop(loopOptions);
-      if (this._options.debug !== undefined) this._loop.setDebug(this._options.debug);
+      const loop = loopFactory ? checkMadeLoop(loopFactory()) : new EventLoop(loopOptions);
+      if (this._options.debug !== undefined) loop.setDebug(this._options.debug);
+      this._loop = loop;
       this._state = "initialized";
     }
     return this._loop;
@@ -90,15 +118,30 @@ export class Runner {
 
   /**
    * Cancels the tasks left, waits for them, and closes the loop. Does nothing before the first run
-   * or after a close. As CPython's, it cancels once: a task created while the others are cancelled
-   * (by a `finally` block, say) is left pending, and `close()` reports it ("Task was destroyed but
-   * it is pending!"). Before closing, it runs the loop as CPython's does for `shutdown_asyncgens()`
-   * and `shutdown_default_executor()` (two tasks that return at once): callbacks still queued get
-   * those four iterations, and the two tasks take their `Task-N` numbers.
+   * or after a close; while a close is in progress, returns the same Promise. As CPython's, it cancels
+   * once: a task created while the others are cancelled (by a `finally` block, say) is left pending,
+   * and `close()` reports it ("Task was destroyed but it is pending!"). Before closing, it runs the
+   * loop as CPython's does for `shutdown_asyncgens()` and `shutdown_default_executor()` (two tasks
+   * that return at once): callbacks still queued get those four iterations, and the two tasks take
+   * their `Task-N` numbers. If the loop cannot be closed in the end (someone else runs it), the
+   * Promise rejects and the runner stays usable.
+   *
+   * @throws (at once, doing nothing, and the runner stays usable) RuntimeError "Cannot close a running
+   *   event loop" while the runner's loop runs (from `main` itself, say: CPython raises this too, where
+   *   its failed attempt has cancelled every task first), and RuntimeError from inside another
+   *   running loop. The Promise rejects if the loop was closed by someone else.
    */
-  async close(): Promise<void> {
-    if (this._state !== "initialized") return;
+  close(): Promise<void> {
+    if (this._state === "closing") return this._closing!;
+    if (this._state !== "initialized") return Promise.resolve();
     const loop = this._loop!;
+    if (loop.isRunning()) throw new RuntimeError("Cannot close a running event loop");
+    if (runningLoopOrNull() !== null) throw new RuntimeError("Runner.close() cannot be called from a running event loop");
+    this._state = "closing";
+    return (this._closing = this._shutDown(loop));
+  }
+
+  private async _shutDown(loop: EventLoop): Promise<void> {
     try {
       await cancelAllTasks(loop);
       // CPython's close() then runs the loop for shutdown_asyncgens() and shutdown_default_executor():
@@ -108,10 +151,27 @@ export class Runner {
       await loop.runUntilComplete(shutdownStep());
       await loop.runUntilComplete(shutdownStep());
     } finally {
-      loop.close(); // throws if the loop is running: the runner then stays usable, as CPython's
+      // loop.close() throws if the loop is running (someone else ran it meanwhile): the runner then
+      // stays usable, as CPython's.
+      this._state = "initialized";
+      loop.close();
       this._state = "closed";
     }
   }
+
+  /** `<Runner created>`, `<Runner initialized>`, `<Runner closing>`, `<Runner closed>`. */
+  toString(): string {
+    return `<Runner ${this._state}>`;
+  }
+}
+
+inspectAsString(Runner);
+
+/** What a `loopFactory` returned, checked. */
+function checkMadeLoop(loop: unknown): EventLoop {
+  if (!(loop instanceof EventLoop)) throw new TypeError(`loopFactory must return an EventLoop, got ${describe(loop)}`);
+  if (loop.isClosed()) throw new RuntimeError("loopFactory returned a closed event loop");
+  return loop;
 }
 
 /** A shutdown step of `Runner.close()` (CPython's `shutdown_asyncgens()` with none to shut down). */

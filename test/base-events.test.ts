@@ -323,7 +323,8 @@ describe("callSoon / callLater / callAt: argument checks", () => {
     const loop = vloop();
     const ran: string[] = [];
     assert.throws(() => loop.callSoon(42 as never), err(TypeError, /^callSoon: the callback must be a function, got number$/));
-    assert.throws(() => loop.callLater(1, "f" as never), err(TypeError, /^callAt: the callback must be a function, got string$/));
+    assert.throws(() => loop.callLater(1, "f" as never), err(TypeError, /^callLater: the callback must be a function, got string$/));
+    assert.throws(() => (loop.callLater as (ms: number) => unknown)(5), err(TypeError, /^callLater: the callback must be a function, got undefined$/));
     assert.throws(() => loop.callAt(1, null as never), err(TypeError, /^callAt: the callback must be a function, got object$/));
     assert.throws(() => loop.callLater("5" as never, () => ran.push("str")), err(TypeError, /^callLater: delay must be a number of milliseconds, got string$/));
     assert.throws(() => loop.callLater(NaN, () => ran.push("NaN")), err(ValueError, /^callLater: delay must not be NaN$/));
@@ -351,6 +352,60 @@ describe("callSoon / callLater / callAt: argument checks", () => {
       assert.throws(() => loop.callAt(when as never, () => {}), err(TypeError, /^callAt: when must be a number of milliseconds, got /));
     }
     assert.throws(() => loop.callAt("1" as never, () => {}), closed);
+  });
+});
+
+describe("callSoon / callLater / callAt: a generator function is refused", () => {
+  // CPython 3.13 (test/python/base_events.py, "coroutine-callback"): in debug mode, TypeError
+  // "coroutines cannot be used with call_soon()" (call_at() for call_later too); otherwise the call
+  // creates a coroutine that is never awaited. Ours always throws, naming the method. (Before: accepted,
+  // and the callback did nothing.)
+  function* work(): Coroutine<void> {}
+
+  test("in any mode: TypeError naming the method and what to write instead; nothing is scheduled", () => {
+    for (const debug of [false, true]) {
+      const loop = new EventLoop({ clock: "virtual", debug });
+      const msg = (where: string, what = "work is", call = "work()") =>
+        `${where}: coroutines cannot be used as callbacks: ${what} a generator function; use createTask(${call}) instead`;
+      assert.throws(() => loop.callSoon(work as never), (e: unknown) => e instanceof TypeError && e.message === msg("callSoon"));
+      assert.throws(() => loop.callLater(5, work as never), (e: unknown) => e instanceof TypeError && e.message === msg("callLater"));
+      assert.throws(() => loop.callAt(5, work as never), (e: unknown) => e instanceof TypeError && e.message === msg("callAt"));
+      const anonymous = [function* () {}][0]!;
+      assert.throws(
+        () => loop.callSoon(anonymous as never),
+        (e: unknown) => e instanceof TypeError && e.message === msg("callSoon", "the callback is", "fn()"),
+      );
+      // A coroutine object is no function either; the message says how to run it.
+      assert.throws(
+        () => loop.callSoon(work() as never),
+        (e: unknown) => e instanceof TypeError && e.message === "callSoon: the callback must be a function, got a coroutine object: to run it, use createTask(coro)",
+      );
+      assert.deepEqual([loop._ready.size, loop._timers.items.length], [0, 0]);
+      loop.close();
+    }
+  });
+
+  test("every other kind of function is still a callback: plain, arrow, bound, method, async, with another prototype", async () => {
+    const loop = vloop();
+    const ran: string[] = [];
+    const obj = {
+      method() {
+        ran.push("method");
+      },
+    };
+    const odd = Object.setPrototypeOf(() => ran.push("null prototype"), null) as () => void;
+    loop.callSoon(function plain() {
+      ran.push("plain");
+    });
+    loop.callSoon(() => ran.push("arrow"));
+    loop.callSoon(((x: string) => ran.push(x)).bind(null, "bound"));
+    loop.callSoon(obj.method);
+    loop.callLater(1, async () => void ran.push("async"));
+    loop.callAt(2, odd);
+    loop.callAt(3, () => loop.stop());
+    await loop.runForever();
+    assert.deepEqual(ran, ["plain", "arrow", "bound", "method", "async", "null prototype"]);
+    loop.close();
   });
 });
 
@@ -494,6 +549,77 @@ describe("the exception handler", () => {
     loop.close();
   });
 
+  test("callExceptionHandler with a context that is not an object: TypeError at once; no handler is called", () => {
+    // (Before: the default handler was called and failed, and reported that failure instead.)
+    const loop = vloop();
+    const seen: unknown[] = [];
+    loop.setExceptionHandler((_lp, ctx) => void seen.push(ctx));
+    for (const [bad, got] of [
+      [undefined, "undefined"],
+      ["oops", "a string (oops)"],
+      [null, "null"],
+    ] as const) {
+      assert.throws(
+        () => loop.callExceptionHandler(bad as never),
+        (e: unknown) =>
+          e instanceof TypeError && e.message === `callExceptionHandler: the context must be an object such as { message: "…", exception: err }, got ${got}`,
+      );
+    }
+    assert.deepEqual(seen, []);
+    loop.close();
+  });
+
+  test("an overridden default handler that throws, no handler set: the console gets CPython's message, its error and the context", async () => {
+    // CPython 3.13 (test/python/base_events.py, "default-handler-raises"): logger.error("Exception in
+    // default exception handler"). (Before: the default handler was called again, blaming a custom
+    // handler that did not exist, and if it threw again the error was lost without a word.)
+    const seen: string[] = [];
+    class MyLoop extends EventLoop {
+      override defaultExceptionHandler(context: { message: string }): void {
+        seen.push(context.message);
+        throw new ValueError("default broke");
+      }
+    }
+    const loop = new MyLoop({ clock: "virtual" });
+    const out = await captureConsole(() => loop.callExceptionHandler({ message: "original", exception: new KeyError("k") }));
+    assert.deepEqual(seen, ["original"]);
+    assert.match(out, /^Exception in default exception handler\ncontext: original\n  KeyError: k\n      at [^]*\nValueError: default broke\n    at /);
+    loop.close();
+  });
+
+  test("a handler and an overridden default handler that both throw: the default one is called once, and the console gets every error", async () => {
+    const seen: string[] = [];
+    class MyLoop extends EventLoop {
+      override defaultExceptionHandler(context: { message: string }): void {
+        seen.push(context.message);
+        throw new ValueError("default broke");
+      }
+    }
+    const loop = new MyLoop({ clock: "virtual" });
+    loop.setExceptionHandler(() => {
+      throw new RuntimeError("handler broke");
+    });
+    const out = await captureConsole(() => loop.callExceptionHandler({ message: "original", exception: new KeyError("k") }));
+    assert.deepEqual(seen, ["Unhandled error in exception handler"]);
+    assert.match(
+      out,
+      /^Exception in default exception handler while handling an unexpected error in custom exception handler\ncontext: Unhandled error in exception handler\n  context: original\n    KeyError: k\n[^]*\n  RuntimeError: handler broke\n[^]*\nValueError: default broke\n    at /,
+    );
+    loop.close();
+  });
+
+  test("the default handler failing on a context it cannot print still leaves the error on the console", async () => {
+    // An error that is a null-prototype object has no String(): the default handler throws on it.
+    // (Before: it was reported to the default handler again, which threw again, and it was lost.)
+    const loop = vloop();
+    const odd = Object.assign(Object.create(null) as object, { code: "ODD" });
+    const out = await captureConsole(() => loop.callExceptionHandler({ message: "odd error", exception: odd }));
+    assert.match(out, /^Exception in default exception handler TypeError: Cannot convert object to primitive value/);
+    assert.match(out, /message: 'odd error'/);
+    assert.match(out, /code: 'ODD'/);
+    loop.close();
+  });
+
   test("setExceptionHandler(null) restores the default, which logs the message", async () => {
     const loop = vloop();
     loop.setExceptionHandler(() => {});
@@ -634,6 +760,22 @@ describe("setEventLoop", () => {
 });
 
 describe("getEventLoop outside a running loop", () => {
+  test("after setEventLoop(null): RuntimeError, no new loop (CPython 3.13: 'There is no current event loop in thread …')", () => {
+    // (Before: a new loop was made and set.) CPython makes a loop only if set_event_loop was never called.
+    const loop = new EventLoop();
+    setEventLoop(loop);
+    setEventLoop(null);
+    const noLoop = (e: unknown): boolean =>
+      e instanceof RuntimeError && e.message === "There is no current event loop: setEventLoop(null) was called; set one with setEventLoop(loop)";
+    assert.throws(() => getEventLoop(), noLoop);
+    assert.throws(() => getEventLoop(), noLoop); // still none
+    setEventLoop(loop);
+    assert.equal(getEventLoop(), loop);
+    setEventLoop(null);
+    loop.close();
+  });
+
+
   test("returns the current loop while it is open, and replaces it with a new current loop once it is closed", () => {
     // A deliberate difference (docs/design.md): CPython's get_event_loop() hands back the closed loop.
     const loop = new EventLoop();

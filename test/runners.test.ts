@@ -9,6 +9,7 @@ import {
   run,
   Runner,
   EventLoop,
+  newEventLoop,
   sleep,
   createTask,
   currentTask,
@@ -21,7 +22,7 @@ import {
   type Coroutine,
   type Task,
 } from "../src/index.js";
-import { vrun, now, isCancel, KeyError, fail, onCancel, sleepLogCancel } from "./helpers.js";
+import { vrun, now, isCancel, KeyError, fail, onCancel, sleepLogCancel, captureConsole, unhandledDuring } from "./helpers.js";
 
 describe("run()", () => {
   test("returns main's value; takes a coroutine object or a function returning one", async () => {
@@ -429,25 +430,27 @@ describe("Runner", () => {
     assert.deepEqual(log, ["A started"]);
   });
 
-  test("close() while a run is in progress fails and leaves the runner usable; a later close() closes the loop", async () => {
-    // CPython's Runner.close sets CLOSED only after loop.close() succeeded. Here main answers the
-    // cancellation close() sends by going on for a while, so the loop is still running when close()
-    // tries to close it.
+  test("close() while a run is in progress (from plain code between batches): RuntimeError at once, nothing cancelled; a later close() closes the loop", async () => {
+    // CPython's close() is synchronous, so a run cannot be in progress outside the loop; its close()
+    // from inside fails with this error (see "close() from main" below).
     const runner = new Runner();
+    const log: unknown[] = [];
     const p = runner.run(
       (function* () {
         try {
-          yield* sleep(10_000);
-        } catch {
-          currentTask()!.uncancel();
           yield* sleep(20);
+        } catch (e) {
+          log.push("main cancelled");
+          throw e;
         }
         return "main done";
       })(),
     );
     await new Promise((r) => setTimeout(r, 1));
-    await assert.rejects(runner.close(), (e: unknown) => e instanceof RuntimeError && /Cannot close a running event loop/.test(e.message));
+    assert.throws(() => runner.close(), (e: unknown) => e instanceof RuntimeError && e.message === "Cannot close a running event loop");
+    assert.equal(String(runner), "<Runner initialized>");
     assert.equal(await p, "main done");
+    assert.deepEqual(log, []);
     assert.equal(runner.getLoop().isClosed(), false); // still the runner's, still open
     await runner.close();
     assert.throws(() => runner.getLoop(), (e: unknown) => e instanceof RuntimeError && /Runner is closed/.test(e.message));
@@ -540,5 +543,212 @@ describe("run(): the shutdown iterations", () => {
       "callback from left",
       "end",
     ]);
+  });
+});
+
+describe("Runner.close(): a close in progress, and close() from a running loop", () => {
+  /** A runner whose first run leaves a task that answers cancellation with a 5 ms cleanup. */
+  async function runnerWithLeftover(log: unknown[]): Promise<Runner> {
+    const runner = new Runner({ clock: "virtual" });
+    await runner.run(function* () {
+      createTask(
+        (function* () {
+          try {
+            yield* sleep(1000);
+          } catch (e) {
+            log.push(["left cancelled", currentTask()!.cancelling(), now()]);
+            yield* sleep(5);
+            throw e;
+          }
+        })(),
+      );
+      yield* sleep(1);
+    });
+    return runner;
+  }
+
+  test("a second close() while the first is in progress returns the same Promise: the tasks left are cancelled once", async () => {
+    // CPython's close() is synchronous: a second call finds the runner closed and does nothing.
+    // (Before: cancelling() was 2, and both calls rejected, "Event loop is closed" and "This event loop is already running".)
+    const log: unknown[] = [];
+    const runner = await runnerWithLeftover(log);
+    const loop = runner.getLoop();
+    const first = runner.close();
+    assert.equal(String(runner), "<Runner closing>");
+    assert.equal(runner.close(), first);
+    const results = await Promise.allSettled([first, runner.close()]);
+    assert.deepEqual(results.map((r) => r.status), ["fulfilled", "fulfilled"]);
+    assert.deepEqual(log, [["left cancelled", 1, 1]]);
+    assert.equal(loop.isClosed(), true);
+    assert.equal(String(runner), "<Runner closed>");
+    await runner.close(); // after the close: nothing to do
+  });
+
+  test("run() while a close is in progress: RuntimeError at once, even between close()'s loop runs; main never starts", async () => {
+    // (Before: a run() between two of close()'s runUntilComplete calls was accepted and ran.)
+    const log: unknown[] = [];
+    const runner = await runnerWithLeftover(log);
+    const loop = runner.getLoop();
+    const closing = runner.close();
+    let tried = 0;
+    let started = false;
+    function* main2(): Coroutine<string> {
+      started = true;
+      return "main2";
+    }
+    while (!loop.isClosed()) {
+      if (!loop.isRunning()) {
+        tried++;
+        assert.throws(
+          () => runner.run(main2),
+          (e: unknown) =>
+            e instanceof RuntimeError && e.message === "Runner.run() cannot be called while the runner is closing (close() is in progress)",
+        );
+      }
+      await Promise.resolve();
+    }
+    await closing;
+    assert.ok(tried > 0, "close() let the loop stop between its runs at least once");
+    assert.equal(started, false);
+    assert.throws(() => runner.run(main2), (e: unknown) => e instanceof RuntimeError && e.message === "Runner is closed");
+  });
+
+  test("close() from main: RuntimeError at once (CPython's message); nothing is cancelled, the loop stays open and the runner usable", async () => {
+    // CPython 3.13 (test/python/runners.py, "close-from-main"): RuntimeError "Cannot close a running
+    // event loop", the runner usable and its loop open. Its failed attempt has cancelled every task,
+    // main included, first; ours does nothing (docs/design.md). (Before: close() returned a Promise
+    // that rejected later, after the tasks were cancelled, and the runner ended up closed.)
+    const log: unknown[] = [];
+    const runner = new Runner({ clock: "virtual" });
+    const result = await runner.run(function* () {
+      const other = createTask(sleepLogCancel(log, "other cancelled", 100));
+      yield* sleep(1);
+      assert.throws(() => runner.close(), (e: unknown) => e instanceof RuntimeError && e.message === "Cannot close a running event loop");
+      yield* sleep(1);
+      log.push(["main continued", now(), other.cancelling()]);
+      return "main done";
+    });
+    assert.equal(result, "main done");
+    const loop = runner.getLoop();
+    assert.equal(loop.isClosed(), false);
+    assert.equal(await runner.run(function* () { yield* sleep(1); return now(); }), 3);
+    await runner.close();
+    assert.deepEqual(log, [["main continued", 2, 0], ["other cancelled", 3]]);
+    assert.equal(loop.isClosed(), true);
+  });
+
+  test("close() from another running loop: RuntimeError at once; the runner's loop and tasks are untouched", async () => {
+    // CPython cancels the runner's tasks, fails to run its loop ("Cannot run the event loop while
+    // another loop is running") and closes it anyway; ours refuses before doing anything.
+    const log: unknown[] = [];
+    const runner = await runnerWithLeftover(log);
+    await vrun(function* () {
+      assert.throws(
+        () => runner.close(),
+        (e: unknown) => e instanceof RuntimeError && e.message === "Runner.close() cannot be called from a running event loop",
+      );
+    });
+    assert.equal(String(runner), "<Runner initialized>");
+    assert.deepEqual(log, []);
+    await runner.close();
+    assert.deepEqual(log, [["left cancelled", 1, 1]]);
+  });
+
+  test("a leftover task that calls close() while the runner closes gets the close in progress", async () => {
+    let inner: Promise<void> | undefined;
+    const runner = new Runner({ clock: "virtual" });
+    await runner.run(function* () {
+      createTask(
+        (function* () {
+          try {
+            yield* sleep(1000);
+          } finally {
+            inner = runner.close();
+          }
+        })(),
+      );
+      yield* sleep(1);
+    });
+    const outer = runner.close();
+    await outer;
+    assert.equal(inner, outer);
+  });
+});
+
+describe("run() and Runner: loopFactory's loop", () => {
+  const factory = (): EventLoop => newEventLoop({ clock: "virtual" });
+
+  test("clock, seed or slowCallbackMs beside loopFactory: TypeError at once; they are the factory's arguments", () => {
+    // They configure a new loop, and the factory makes the loop. (Before: silently ignored.)
+    let called = 0;
+    const counting = (): EventLoop => (called++, factory());
+    const main = function* (): Coroutine<number> {
+      return 1;
+    };
+    for (const [opts, keys] of [
+      [{ loopFactory: counting, clock: "virtual", seed: 3, slowCallbackMs: 5 }, "clock, seed, slowCallbackMs"],
+      [{ loopFactory: counting, seed: 3 }, "seed"],
+      [{ loopFactory: counting, slowCallbackMs: 5, debug: true }, "slowCallbackMs"],
+    ] as const) {
+      const msg = (where: string): string =>
+        `${where}: ${keys} cannot be combined with loopFactory: pass ${keys.includes(",") ? "them" : "it"} to the loop the factory makes, ` +
+        `e.g. loopFactory: () => newEventLoop({ ${keys.split(",")[0]}: … })`;
+      assert.throws(() => run(main, opts as never), (e: unknown) => e instanceof TypeError && e.message === msg("run()"));
+      assert.throws(() => new Runner(opts as never), (e: unknown) => e instanceof TypeError && e.message === msg("Runner"));
+    }
+    assert.equal(called, 0);
+    assert.throws(
+      () => new Runner({ loopFactory: 42 as never }),
+      (e: unknown) => e instanceof TypeError && e.message === "Runner: loopFactory must be a function returning an EventLoop, got a number (42)",
+    );
+  });
+
+  test("undefined options beside loopFactory are absent; debug still applies to its loop", async () => {
+    const dbg = function* (): Coroutine<[boolean, number]> {
+      return [getRunningLoop().getDebug(), getRunningLoop().slowCallbackDuration];
+    };
+    assert.deepEqual(await run(dbg, { loopFactory: factory, clock: undefined, seed: undefined, debug: true }), [true, 100]);
+  });
+
+  test("a loopFactory that returns something else than an EventLoop: TypeError at once; the runner has no loop", async () => {
+    // CPython fails later, with an AttributeError of whatever was returned.
+    for (const [bad, got] of [
+      [42, "a number (42)"],
+      [undefined, "undefined"],
+      [{ runUntilComplete() {} }, "an object of class Object"],
+    ] as const) {
+      let ran = false;
+      const main = function* (): Coroutine<void> {
+        ran = true;
+      };
+      const msg = `loopFactory must return an EventLoop, got ${got}`;
+      assert.throws(() => run(main, { loopFactory: () => bad as never }), (e: unknown) => e instanceof TypeError && e.message === msg);
+      const runner = new Runner({ loopFactory: () => bad as never });
+      assert.throws(() => runner.run(main), (e: unknown) => e instanceof TypeError && e.message === msg);
+      assert.equal(String(runner), "<Runner created>");
+      await runner.close(); // nothing to close
+      assert.equal(ran, false);
+    }
+  });
+
+  test("a loopFactory that returns a closed loop: one RuntimeError at once, and nothing on the console", async () => {
+    // (Before: "Event loop is closed", and a second report, "Runner.close() failed", on stderr.)
+    const closed = newEventLoop({ clock: "virtual" });
+    closed.close();
+    let ran = false;
+    const main = function* (): Coroutine<void> {
+      ran = true;
+    };
+    const isClosedErr = (e: unknown): boolean => e instanceof RuntimeError && e.message === "loopFactory returned a closed event loop";
+    let unhandled: unknown[] = [];
+    const out = await captureConsole(async () => {
+      unhandled = await unhandledDuring(async () => {
+        assert.throws(() => run(main, { loopFactory: () => closed }), isClosedErr);
+        const runner = new Runner({ loopFactory: () => closed });
+        assert.throws(() => runner.getLoop(), isClosedErr);
+        await runner.close();
+      });
+    });
+    assert.deepEqual([out, unhandled, ran], ["", [], false]);
   });
 });

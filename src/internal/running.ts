@@ -11,6 +11,8 @@ import type { EventLoop } from "../base-events.js";
 let running: EventLoop | null = null;
 let current: EventLoop | null = null;
 let factory: (() => EventLoop) | null = null;
+/** Whether `setEventLoop` was ever called (CPython's `_set_called`): then no loop is made for a null one. */
+let setCalled = false;
 
 /** @internal Set by base-events.ts so that this module needs no import of the loop class. */
 export function setDefaultLoopFactory(f: () => EventLoop): void {
@@ -40,11 +42,15 @@ export function getRunningLoop(): EventLoop {
 
 /**
  * The running loop if there is one, else the current loop (set by `setEventLoop`), creating and
- * setting a new one if there is none or it was closed (Python 3.11's behaviour, without the deprecation
- * warning; CPython hands back a closed loop).
+ * setting a new one if none was ever set or it was closed (Python 3.11's behaviour, without the
+ * deprecation warning; CPython hands back a closed loop).
+ * @throws RuntimeError after `setEventLoop(null)` (CPython: "There is no current event loop in thread …").
  */
 export function getEventLoop(make: (() => EventLoop) | null = factory): EventLoop {
   if (running !== null) return running;
+  if (current === null && setCalled) {
+    throw new RuntimeError("There is no current event loop: setEventLoop(null) was called; set one with setEventLoop(loop)");
+  }
   if (current === null || current.isClosed()) {
     if (make === null) throw new RuntimeError("no event loop implementation is loaded");
     current = make();
@@ -55,6 +61,7 @@ export function getEventLoop(make: (() => EventLoop) | null = factory): EventLoo
 /** @internal Sets the current loop, unchecked (events.ts's `setEventLoop` checks it). */
 export function setCurrentLoop(loop: EventLoop | null): void {
   current = loop;
+  setCalled = true;
 }
 
 /**

@@ -228,3 +228,61 @@ except ValueError as e:
     report("other-loop-future", name(e))
 other.close()
 loop.close()
+
+# coroutine callbacks: in debug mode a TypeError names the method (call_at() for call_later too);
+# otherwise the handle is made and calling it creates a coroutine never awaited (asyncio-ts: always TypeError)
+async def work():
+    pass
+for debug in (False, True):
+    loop = VirtualLoop()
+    loop.set_debug(debug)
+    for label, f in (("call_soon", lambda: loop.call_soon(work)),
+                     ("call_later", lambda: loop.call_later(5, work)),
+                     ("call_at", lambda: loop.call_at(5, work))):
+        try:
+            h = f()
+            h.cancel()
+            report("coroutine-callback", debug, label, "accepted")
+        except TypeError as e:
+            report("coroutine-callback", debug, label, name(e), str(e))
+    loop.close()
+
+# call_exception_handler with a context that is not a dict: the default handler fails on it, and
+# that failure is logged (asyncio-ts: TypeError at once)
+logged = asyncio_log()
+loop = VirtualLoop()
+for bad in (None, "oops"):
+    loop.call_exception_handler(bad)
+report("non-dict-context", [m.split("\n")[0] for m in logged])
+loop.close()
+
+# default handler raises: with no handler set, logged once ("Exception in default exception
+# handler"); with a handler that raises too, the default handler gets "Unhandled error in exception
+# handler" once, and its failure is logged
+logged = asyncio_log()
+class MyLoop(VirtualLoop):
+    def default_exception_handler(self, context):
+        seen.append(context["message"])
+        raise ValueError("default broke")
+seen = []
+loop = MyLoop()
+loop.call_exception_handler({"message": "original", "exception": KeyError("k")})
+def broken_handler(lp, ctx):
+    raise RuntimeError("handler broke")
+loop.set_exception_handler(broken_handler)
+loop.call_exception_handler({"message": "original", "exception": KeyError("k")})
+report("default-handler-raises", seen, [m.split("\n")[0] for m in logged])
+loop.close()
+
+# get_event_loop() after set_event_loop(None): RuntimeError (set_event_loop was called)
+loop = VirtualLoop()
+asyncio.set_event_loop(loop)
+asyncio.set_event_loop(None)
+try:
+    asyncio.get_event_loop()
+except RuntimeError as e:
+    report("get-after-set-None", name(e), str(e))
+asyncio.set_event_loop(loop)
+report("get-after-set-loop", asyncio.get_event_loop() is loop)
+asyncio.set_event_loop(None)
+loop.close()

@@ -190,3 +190,69 @@ try:
 except ValueError as e:
     flog.append(("run-raised", str(e)))
 report("main-fails-with-leftover", flog)
+
+# close from main: RuntimeError "Cannot close a running event loop" (its context: "This event loop is
+# already running"); the runner stays usable, its loop open. The failed attempt has cancelled every
+# task first, main included (asyncio-ts throws before doing anything: docs/design.md).
+clog = []
+r = asyncio.Runner(loop_factory=VirtualLoop)
+async def other():
+    try:
+        await asyncio.sleep(100)
+    except CancelledError:
+        clog.append(("other cancelled", now()))
+        raise
+async def main_closes():
+    asyncio.create_task(other())
+    await asyncio.sleep(1)
+    try:
+        r.close()
+    except RuntimeError as e:
+        clog.append(("close raised", name(e), str(e), str(e.__context__)))
+    try:
+        await asyncio.sleep(1)
+    except CancelledError:
+        clog.append(("main cancelled", now()))
+        raise
+try:
+    r.run(main_closes())
+except CancelledError:
+    clog.append(("run raised", "CancelledError"))
+clog.append(("loop closed?", r.get_loop().is_closed()))
+r.close()
+report("close-from-main", clog)
+
+# a second close() does nothing: close() is synchronous, so it finds the runner closed
+r = asyncio.Runner(loop_factory=VirtualLoop)
+async def leaves_one():
+    asyncio.create_task(asyncio.sleep(1000))
+    await asyncio.sleep(1)
+r.run(leaves_one())
+r.close()
+r.close()
+try:
+    r.run(leaves_one())
+except RuntimeError as e:
+    report("run-after-close", str(e))
+
+# a loop_factory returning a closed loop: "Event loop is closed" (create_task), then close() fails
+# the same way (asyncio-ts: "loopFactory returned a closed event loop", at once, once)
+def closed_loop():
+    lp = VirtualLoop()
+    lp.close()
+    return lp
+async def one():
+    return 1
+c = one()
+try:
+    asyncio.run(c, loop_factory=closed_loop)
+except RuntimeError as e:
+    report("closed-factory-loop", name(e), str(e))
+c.close()
+# a loop_factory returning a non-loop: an AttributeError of what it returned
+c = one()
+try:
+    asyncio.run(c, loop_factory=lambda: 42)
+except AttributeError as e:
+    report("non-loop-factory", name(e), str(e))
+c.close()
