@@ -39,7 +39,8 @@ import { checkOptions } from "./internal/options.js";
 import { TimerHeap, type HeapTimer } from "./internal/timer-heap.js";
 import { seededRandom, shuffleInPlace } from "./internal/prng.js";
 import { enterLoop, runningLoopOrNull, setDefaultLoopFactory } from "./internal/running.js";
-import { checkCoroutine, describe, isCoroutine, type Coroutine } from "./coroutines.js";
+import { checkCallback } from "./internal/callbacks.js";
+import { checkCoroutine, describe, type Coroutine } from "./coroutines.js";
 
 /** How long (ms of real time) the loop runs before it yields to the host. */
 const BATCH_MS = 5;
@@ -661,37 +662,6 @@ anchorOnLoop((loop) => [
 export function checkDelay(ms: unknown, what: string): asserts ms is number {
   if (typeof ms !== "number") throw new TypeError(`${what} must be a number of milliseconds, got ${typeof ms}`);
   if (Number.isNaN(ms)) throw new ValueError(`${what} must not be NaN`);
-}
-
-const FUNCTION_PROTOTYPE: unknown = Function.prototype;
-const GENERATOR_FUNCTION_PROTOTYPE: unknown = Object.getPrototypeOf(function* () {});
-
-/** Whether `fn` is a generator function: a coroutine function, whose call only creates a coroutine. */
-function isGeneratorFunction(fn: Function): boolean {
-  return Object.getPrototypeOf(fn) === GENERATOR_FUNCTION_PROTOTYPE;
-}
-
-/**
- * Checks a callback of `callSoon`/`callLater`/`callAt` (`where`). On the hot path, one prototype
- * read: plain, arrow, bound and method functions inherit from Function.prototype; anything else
- * (a generator or async function, a class, a non-function) takes the slow path.
- */
-function checkCallback(cb: unknown, where: string): void {
-  if (typeof cb !== "function" || Object.getPrototypeOf(cb) !== FUNCTION_PROTOTYPE) checkOddCallback(cb, where);
-}
-
-/** The slow path of `checkCallback`. */
-function checkOddCallback(cb: unknown, where: string): void {
-  if (typeof cb !== "function") {
-    const hint = isCoroutine(cb) ? "a coroutine object: to run it, use createTask(coro)" : typeof cb;
-    throw new TypeError(`${where}: the callback must be a function, got ${hint}`);
-  }
-  if (isGeneratorFunction(cb)) {
-    // CPython (in debug mode): "coroutines cannot be used with call_soon()". Called as a callback, a
-    // generator function would only create a coroutine object that never runs.
-    const what = cb.name ? `${cb.name} is` : "the callback is";
-    throw new TypeError(`${where}: coroutines cannot be used as callbacks: ${what} a generator function; use createTask(${cb.name || "fn"}()) instead`);
-  }
 }
 
 /**

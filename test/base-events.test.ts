@@ -322,10 +322,10 @@ describe("callSoon / callLater / callAt: argument checks", () => {
     // CPython checks the callback only in debug mode (TypeError); time() + "5" is a TypeError there too.
     const loop = vloop();
     const ran: string[] = [];
-    assert.throws(() => loop.callSoon(42 as never), err(TypeError, /^callSoon: the callback must be a function, got number$/));
-    assert.throws(() => loop.callLater(1, "f" as never), err(TypeError, /^callLater: the callback must be a function, got string$/));
+    assert.throws(() => loop.callSoon(42 as never), err(TypeError, /^callSoon: the callback must be a function, got a number \(42\)$/));
+    assert.throws(() => loop.callLater(1, "f" as never), err(TypeError, /^callLater: the callback must be a function, got a string \(f\)$/));
     assert.throws(() => (loop.callLater as (ms: number) => unknown)(5), err(TypeError, /^callLater: the callback must be a function, got undefined$/));
-    assert.throws(() => loop.callAt(1, null as never), err(TypeError, /^callAt: the callback must be a function, got object$/));
+    assert.throws(() => loop.callAt(1, null as never), err(TypeError, /^callAt: the callback must be a function, got null$/));
     assert.throws(() => loop.callLater("5" as never, () => ran.push("str")), err(TypeError, /^callLater: delay must be a number of milliseconds, got string$/));
     assert.throws(() => loop.callLater(NaN, () => ran.push("NaN")), err(ValueError, /^callLater: delay must not be NaN$/));
     assert.throws(() => loop.callAt(undefined as never, () => ran.push("undefined")), err(TypeError, /^callAt: when must be a number of milliseconds, got undefined$/));
@@ -365,16 +365,19 @@ describe("callSoon / callLater / callAt: a generator function is refused", () =>
   test("in any mode: TypeError naming the method and what to write instead; nothing is scheduled", () => {
     for (const debug of [false, true]) {
       const loop = new EventLoop({ clock: "virtual", debug });
-      const msg = (where: string, what = "work is", call = "work()") =>
-        `${where}: coroutines cannot be used as callbacks: ${what} a generator function; use createTask(${call}) instead`;
+      const msg = (where: string, name = "work") =>
+        `${where}: coroutines cannot be used as callbacks: ${name} is a generator function, and calling it back would ` +
+        `only make a coroutine object that never runs; to run it, create a task: createTask(${name}())`;
       assert.throws(() => loop.callSoon(work as never), (e: unknown) => e instanceof TypeError && e.message === msg("callSoon"));
       assert.throws(() => loop.callLater(5, work as never), (e: unknown) => e instanceof TypeError && e.message === msg("callLater"));
       assert.throws(() => loop.callAt(5, work as never), (e: unknown) => e instanceof TypeError && e.message === msg("callAt"));
       const anonymous = [function* () {}][0]!;
       assert.throws(
         () => loop.callSoon(anonymous as never),
-        (e: unknown) => e instanceof TypeError && e.message === msg("callSoon", "the callback is", "fn()"),
+        (e: unknown) => e instanceof TypeError && e.message === msg("callSoon", "fn"),
       );
+      async function* stream(): AsyncGenerator<void> {}
+      assert.throws(() => loop.callLater(1, stream as never), { name: "TypeError", message: /^callLater: stream is an async generator function/ });
       // A coroutine object is no function either; the message says how to run it.
       assert.throws(
         () => loop.callSoon(work() as never),

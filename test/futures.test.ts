@@ -512,7 +512,7 @@ test("addDoneCallback of a generator function (a coroutine function) is a TypeEr
       (e: unknown) =>
         e instanceof TypeError &&
         e.message ===
-          "addDoneCallback: coroutines cannot be used as callbacks: onDone is a generator function, and calling it back would only make a coroutine object that never runs; to run it, pass a function that creates a task, e.g. (fut) => createTask(onDone(fut))",
+          "addDoneCallback: coroutines cannot be used as callbacks: onDone is a generator function, and calling it back would only make a coroutine object that never runs; to run it, create a task: (fut) => createTask(onDone(fut))",
     );
     assert.throws(() => f.addDoneCallback(asyncGen as never), (e: unknown) => e instanceof TypeError && /^addDoneCallback: asyncGen is an async generator function/.test(e.message));
     assert.equal(f._cbs, null);
