@@ -572,18 +572,23 @@ describe("the exception handler", () => {
     loop.close();
   });
 
-  test("an overridden default handler that throws, no handler set: the console gets CPython's message, its error and the context", async () => {
-    // CPython 3.13 (test/python/base_events.py, "default-handler-raises"): logger.error("Exception in
-    // default exception handler"). (Before: the default handler was called again, blaming a custom
-    // handler that did not exist, and if it threw again the error was lost without a word.)
-    const seen: string[] = [];
-    class MyLoop extends EventLoop {
+  /** A loop whose default exception handler records each context's message, then throws. */
+  function loopWithBrokenDefaultHandler(seen: string[]): EventLoop {
+    class BrokenDefault extends EventLoop {
       override defaultExceptionHandler(context: { message: string }): void {
         seen.push(context.message);
         throw new ValueError("default broke");
       }
     }
-    const loop = new MyLoop({ clock: "virtual" });
+    return new BrokenDefault({ clock: "virtual" });
+  }
+
+  test("an overridden default handler that throws, no handler set: the console gets CPython's message, its error and the context", async () => {
+    // CPython 3.13 (test/python/base_events.py, "default-handler-raises"): logger.error("Exception in
+    // default exception handler"). (Before: the default handler was called again, blaming a custom
+    // handler that did not exist, and if it threw again the error was lost without a word.)
+    const seen: string[] = [];
+    const loop = loopWithBrokenDefaultHandler(seen);
     const out = await captureConsole(() => loop.callExceptionHandler({ message: "original", exception: new KeyError("k") }));
     assert.deepEqual(seen, ["original"]);
     assert.match(out, /^Exception in default exception handler\ncontext: original\n  KeyError: k\n      at [^]*\nValueError: default broke\n    at /);
@@ -592,13 +597,7 @@ describe("the exception handler", () => {
 
   test("a handler and an overridden default handler that both throw: the default one is called once, and the console gets every error", async () => {
     const seen: string[] = [];
-    class MyLoop extends EventLoop {
-      override defaultExceptionHandler(context: { message: string }): void {
-        seen.push(context.message);
-        throw new ValueError("default broke");
-      }
-    }
-    const loop = new MyLoop({ clock: "virtual" });
+    const loop = loopWithBrokenDefaultHandler(seen);
     loop.setExceptionHandler(() => {
       throw new RuntimeError("handler broke");
     });
