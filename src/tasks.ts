@@ -201,8 +201,10 @@ export class Task<T = unknown> extends Future<T> {
     }
     // What the task waits on may lead back to it (tasks awaiting each other, a task awaiting a gather
     // of itself: a deadlock), which would forward the request round the cycle for ever (CPython:
-    // RecursionError). Met again, the request breaks the cycle here instead.
-    if ((this._flags & IN_CANCEL) !== 0) return this._breakCycle(msg);
+    // RecursionError). Met again that way, the request breaks the cycle here instead. A request made
+    // meanwhile by other code (an abort listener) is an ordinary second request.
+    const forwarding = this._flags & IN_CANCEL;
+    if (forwarding !== 0 && this._awaitsItself()) return this._breakCycle(msg);
     this._flags += COUNT_ONE;
     // The first request decides how `signal` aborts: its message is kept only if there is one, so
     // that a cancellation allocates nothing more.
@@ -229,7 +231,7 @@ export class Task<T = unknown> extends Future<T> {
       try {
         forwarded = w.cancel(msg);
       } finally {
-        this._flags &= ~IN_CANCEL;
+        this._flags &= ~IN_CANCEL | forwarding; // a nested request leaves the outer one's bit
       }
       if (forwarded) return true;
     }
@@ -238,6 +240,26 @@ export class Task<T = unknown> extends Future<T> {
     if (msg !== undefined) this._extras().cancelMessage = msg;
     else if (this._extra !== null) this._extra.cancelMessage = undefined;
     return true;
+  }
+
+  /**
+   * Whether what this task waits on leads back to it, through the tasks awaited and the children of
+   * gathers (the only waitables that forward a cancellation). Walked only when a request arrives
+   * while this task forwards one.
+   */
+  private _awaitsItself(): boolean {
+    const todo: unknown[] = [this._fut];
+    const seen = new Set<unknown>();
+    while (todo.length > 0) {
+      const x = todo.pop();
+      if (x === this) return true;
+      if (x == null || seen.has(x)) continue;
+      seen.add(x);
+      if (x instanceof Task) todo.push(x._fut);
+      const children = (x as { _children?: unknown })._children;
+      if (x instanceof Future && Array.isArray(children)) todo.push(...children);
+    }
+    return false;
   }
 
   /**

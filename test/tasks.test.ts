@@ -1010,6 +1010,47 @@ test("a task awaiting a gather of itself, then cancelled: the cycle is broken, n
   assert.deepEqual(reports, []);
 });
 
+test("a second request made while the first is forwarded (by an abort listener) is no cycle: the task still waits for what it awaits", async () => {
+  // CPython 3.13, with a Task subclass whose cancel() cancels the awaiting task again once: the
+  // awaiting task counts two requests and waits for the awaited one's cleanup; prints
+  // ['b.cancel: re-cancelling a', 'b cancelled', 'b cleanup done', ('a cancelled', 2, 6)] 2
+  // (6: CPython's 5 ms sleep, rounded up by its clock).
+  const log: unknown[] = [];
+  await vrun(function* () {
+    const tb = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* sleep(1000);
+        } catch (e) {
+          log.push("b cancelled");
+          yield* sleep(5);
+          log.push("b cleanup done");
+          throw e;
+        }
+      })(),
+    );
+    const ta = createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* tb;
+        } catch (e) {
+          log.push(["a cancelled", currentTask()!.cancelling(), now()]);
+          throw e;
+        }
+      })(),
+    );
+    yield* sleep(0);
+    tb.signal.addEventListener("abort", () => {
+      log.push("b.cancel: re-cancelling a");
+      ta.cancel();
+    });
+    ta.cancel();
+    yield* catching(CancelledError, ta, () => {});
+    log.push(tb.cancelling());
+  });
+  assert.deepEqual(log, ["b.cancel: re-cancelling a", "b cancelled", "b cleanup done", ["a cancelled", 2, 5], 2]);
+});
+
 test("two tasks awaiting gathers of each other, left to run()'s shutdown: it cancels them and returns", async () => {
   // CPython: asyncio.run() raises RecursionError from its shutdown. Before, ours overflowed the stack.
   const names: unknown[] = [];
