@@ -218,7 +218,12 @@ export class Task<T = unknown> extends Future<T> {
       } else if (first && msg !== undefined) {
         x.signal = msg;
       }
-      if (x.debug !== null && x.debug.swallowedAt >= 0) this._reportSwallowed("was cancelled again");
+      // Cancelled again long after the first error reached it: it swallowed that one (a `finally`
+      // that awaits a short cleanup, cancelled again meanwhile, is not reported).
+      const d = x.debug;
+      if (d !== null && d.swallowedAt >= 0 && this._loop.time() - d.swallowedAt >= this._loop.slowCallbackDuration) {
+        this._reportSwallowed("was cancelled again");
+      }
     } else if (first && msg !== undefined) {
       this._extras().signal = msg;
     }
@@ -475,7 +480,9 @@ export class Task<T = unknown> extends Future<T> {
       }
       return;
     }
-    if (d !== null) {
+    // A CancelledError delivered in this step and handled in it (`uncancel()`, as timeouts and
+    // TaskGroups do) leaves no request: nothing to mark.
+    if (d !== null && this._flags >= COUNT_ONE) {
       if (delivering) d.swallowedAt = loop.time();
       else if (d.swallowedAt >= 0 && loop.time() - d.swallowedAt >= loop.slowCallbackDuration) {
         this._reportSwallowed(`is still awaiting ${loop.time() - d.swallowedAt} ms later`);

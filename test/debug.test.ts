@@ -18,6 +18,8 @@ import {
   getRunningLoop,
   timeout,
   taskGroup,
+  shield,
+  Queue,
   TimeoutError,
   ExceptionGroup,
   ValueError,
@@ -250,14 +252,15 @@ describe("debug mode: swallowed cancellation", () => {
         );
         yield* sleep(1);
         t.cancel();
-        yield* sleep(1);
+        yield* sleep(150); // run() cancels it again slowCallbackDuration after it swallowed the first
       },
       { debug: true, clock: "virtual" },
     );
     assert.equal(reports.filter((r) => /stubborn-sleeper/.test(r)).length, 1, reports.join("\n---\n"));
+    assert.match(reports.find((r) => /stubborn-sleeper/.test(r))!, /was cancelled again/);
   });
 
-  test("no report for cleanup that awaits and then rethrows, for uncancel(), for timeouts and TaskGroups", async () => {
+  test("no report for cleanup that awaits and then rethrows (cancelled again or not), for uncancel(), timeouts and TaskGroups, however long the task goes on", async () => {
     const { value, reports } = await withReports(
       function* () {
         const outcomes: unknown[] = [];
@@ -272,7 +275,7 @@ describe("debug mode: swallowed cancellation", () => {
               if (!isCancel(e)) throw e;
               currentTask()!.uncancel();
             }
-            yield* sleep(5);
+            yield* sleep(150); // long after the error: handled, so no report
             return "handled";
           })(),
           { name: "uncancelled" },
@@ -294,6 +297,7 @@ describe("debug mode: swallowed cancellation", () => {
         } catch (e) {
           outcomes.push(["timeout", e instanceof TimeoutError]);
         }
+        yield* sleep(150); // main handled the timeout's cancellation: going on is no swallowing
         // 4. a TaskGroup aborting its body and a sibling, both cleaning up with awaits
         try {
           yield* taskGroup(function* (tg) {
@@ -304,6 +308,48 @@ describe("debug mode: swallowed cancellation", () => {
         } catch (e) {
           outcomes.push(["group", e instanceof ExceptionGroup]);
         }
+        yield* sleep(150);
+        // 5. a cleanup in finally cancelled again while it runs, then the error goes on
+        const twice = createTask(
+          (function* () {
+            try {
+              yield* sleep(1000);
+            } finally {
+              yield* shield(sleep(20));
+            }
+          })(),
+          { name: "cancelled-during-cleanup" },
+        );
+        yield* sleep(10);
+        twice.cancel();
+        yield* sleep(5);
+        twice.cancel();
+        try {
+          yield* twice;
+        } catch (e) {
+          outcomes.push(["twice", isCancel(e)]);
+        }
+        // 6. a poller whose timeouts expire again and again, then cancelled
+        const q = new Queue<number>();
+        const poller = createTask(
+          (function* () {
+            for (;;) {
+              try {
+                yield* timeout(10, () => q.get());
+              } catch (e) {
+                if (!(e instanceof TimeoutError)) throw e;
+              }
+            }
+          })(),
+          { name: "poller" },
+        );
+        yield* sleep(335);
+        poller.cancel();
+        try {
+          yield* poller;
+        } catch (e) {
+          outcomes.push(["poller", isCancel(e)]);
+        }
         return outcomes;
       },
       { debug: true, clock: "virtual" },
@@ -313,6 +359,8 @@ describe("debug mode: swallowed cancellation", () => {
       ["handled", "handled"],
       ["timeout", true],
       ["group", true],
+      ["twice", true],
+      ["poller", true],
     ]);
     assert.deepEqual(reports, []);
   });
