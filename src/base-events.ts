@@ -57,7 +57,11 @@ export interface EventLoopOptions {
   debug?: boolean;
   /** `"real"` (default): `performance.now()`. `"virtual"`: time jumps to the next timer when idle. */
   clock?: "real" | "virtual";
-  /** Shuffle the callbacks of each iteration with this seed (explores and replays schedules). */
+  /**
+   * Shuffle the callbacks of each iteration with this seed (explores and replays schedules). An
+   * integer, taken modulo 2 ** 32 (so `-1` and `2 ** 32 - 1` are one seed): pick seeds in
+   * [0, 2 ** 32), not `Date.now()`, whose high bits would be dropped.
+   */
   seed?: number;
   /** Debug mode's threshold for a slow step, in ms (default 100). */
   slowCallbackMs?: number;
