@@ -2,6 +2,7 @@
 import { Future } from "./futures.js";
 import { checkAwaitable, ensureFuture } from "./tasks.js";
 import type { Awaitable } from "./coroutines.js";
+import type { TaggedCallback } from "./graph.js";
 
 /**
  * Returns a Future that mirrors `aw` (a coroutine is wrapped in a task at once) but whose
@@ -38,6 +39,9 @@ export function shield<T>(aw: Future<T> | Awaitable<T>): Future<T> {
     if (f._hasFailed()) outer.setException(exc); // even a null error (JS can throw null)
     else outer.setResult(f.result());
   };
+  // The call graph shows the task that shields `inner` as awaiting it (CPython 3.14's awaited_by).
+  const shielding = inner._loop._current;
+  if (shielding !== null) (onInnerDone as TaggedCallback)._awaiter = () => shielding;
   inner.addDoneCallback(onInnerDone);
   outer.addDoneCallback(() => {
     if (!inner.done()) inner.removeDoneCallback(onInnerDone);

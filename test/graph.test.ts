@@ -12,6 +12,7 @@ import {
   getRunningLoop,
   sleep,
   taskGroup,
+  shield,
   RuntimeError,
   type Coroutine,
   type Task,
@@ -177,6 +178,25 @@ describe("formatCallGraph", () => {
           "   |   waiting on <Future pending>",
         ].join("\n"),
       );
+    });
+  });
+
+  test("from a shielded task to the task that shields it (CPython 3.14 records it as awaited by)", async () => {
+    await vrun(function* () {
+      const inner = createTask(leaf(), { name: "inner" });
+      const shielding = createTask(
+        (function* () {
+          yield* shield(inner);
+        })(),
+        { name: "shielding" },
+      );
+      yield* sleep(1);
+      const g = captureCallGraph(inner)!;
+      assert.deepEqual(g.awaitedBy.map((n) => n.future), [shielding]);
+      shielding.cancel(); // the shield lets go of inner: no longer its awaiter
+      yield* sleep(1);
+      assert.deepEqual(captureCallGraph(inner)!.awaitedBy, []);
+      inner.cancel();
     });
   });
 
