@@ -1,11 +1,13 @@
 /** `fromPromise`: adopt a JS Promise as a Future (asyncio's `wrap_future`, for promises). */
 import { Future, newCancelledError } from "./futures.js";
+import { CancelledError } from "./exceptions.js";
 import { getEventLoop } from "./internal/running.js";
 import { describe } from "./coroutines.js";
 import type { EventLoop } from "./base-events.js";
 import { anchorOnLoop } from "./internal/shapes.js";
 
 /** A Future that follows a Promise; cancelling it aborts the Promise's signal. */
+/** The future of `fromPromise`; it shows as a plain `Future` (`<Future pending>`), as CPython's `wrap_future` makes one. */
 class PromiseFuture<T> extends Future<T> {
   /** @internal */ _controller: AbortController | null;
   /** @internal Still counted as an outstanding host callback by the loop. */
@@ -42,7 +44,9 @@ class PromiseFuture<T> extends Future<T> {
  * outstanding the virtual clock does not jump past it: the loop waits for it in real time.
  *
  * Cancellation (of the Future, or of the task awaiting it) ends the Future at once with
- * `CancelledError`; the promise's later outcome is ignored (a rejection is not reported). What it
+ * `CancelledError`; the promise's later outcome is ignored (a rejection is not reported). A promise
+ * that rejects with a `CancelledError` (a cancelled Future or Task adopted as a Promise) cancels the
+ * Future, with that error. What it
  * leaves behind: the promise's work goes on unless it honours `signal` (with a plain promise, which
  * gets no signal, it always goes on).
  * A function that throws synchronously gives a Future that failed with its error.
@@ -87,11 +91,22 @@ export function fromPromise<T>(source: PromiseLike<T> | ((signal: AbortSignal) =
     (error: unknown) => {
       if (!fut._outstanding) return;
       fut._release();
-      if (!fut.done() && !loop.isClosed()) fut.setException(error);
+      if (fut.done() || loop.isClosed()) return;
+      if (error instanceof CancelledError) {
+        // A cancelled source (a Future or Task adopted as a Promise, say) gives a cancelled future,
+        // as CPython's wrap_future copies a cancellation, raising that same error. The signal is not
+        // aborted: the source is over.
+        Future.prototype.cancel.call(fut, error.message);
+        fut._result = error;
+      } else {
+        fut.setException(error);
+      }
     },
   );
   return fut;
 }
+
+Object.defineProperty(PromiseFuture, "name", { value: "Future" });
 
 // Keep the hidden class alive and general (internal/shapes.ts).
 anchorOnLoop((loop) => [new PromiseFuture(loop, null)]);

@@ -16,6 +16,7 @@ import {
   timeout,
   TimeoutError,
   ValueError,
+  CancelledError,
   type Coroutine,
 } from "../src/index.js";
 import { vrun, vrunReports, now, settle, realDelay, unhandledDuring } from "./helpers.js";
@@ -338,4 +339,40 @@ test("cancel() on a fromPromise future that failed returns false and counts its 
     assert.equal(f.cancel(), false);
   });
   assert.deepEqual(reports, []);
+});
+
+test("a promise rejected with a CancelledError (a cancelled Future adopted) cancels the future, with that error; nothing is reported", async () => {
+  // CPython: wrap_future of a cancelled source gives a cancelled future (a coroutine raising
+  // CancelledError gives a cancelled task), never "exception was never retrieved".
+  const log: unknown[] = [];
+  const reports = await vrunReports(function* () {
+    const loop = getRunningLoop();
+    const src = loop.createFuture<number>();
+    const f = fromPromise(src);
+    src.cancel("fc");
+    const err = new CancelledError("rej");
+    const g = fromPromise(Promise.reject(err));
+    let aborted = false;
+    const h = fromPromise((signal) => {
+      signal.addEventListener("abort", () => (aborted = true));
+      return Promise.reject(new CancelledError("from the source"));
+    });
+    yield* fromPromise(realDelay(5));
+    log.push([f.cancelled(), g.cancelled(), h.cancelled(), aborted]);
+    assert.throws(() => g.exception(), (e: unknown) => e === err);
+    assert.throws(() => f.result(), { name: "CancelledError", message: "fc" });
+    log.push(String(h));
+  });
+  assert.deepEqual(log, [[true, true, true, false], "<Future cancelled>"]);
+  assert.deepEqual(reports, []);
+});
+
+test("a fromPromise future shows as a plain Future, in its repr and in reports", async () => {
+  const reports = await vrunReports(function* () {
+    const f = fromPromise(Promise.reject(new ValueError("unawaited")));
+    assert.equal(String(fromPromise(new Promise(() => {}))).startsWith("<Future pending"), true);
+    yield* sleep(1);
+    assert.equal(String(f), "<Future finished exception=ValueError('unawaited')>");
+  });
+  assert.deepEqual(reports.map((r) => r.message), ["Future exception was never retrieved"]);
 });
