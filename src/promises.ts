@@ -48,7 +48,8 @@ class PromiseFuture<T> extends Future<T> {
  * that rejects with a `CancelledError` (a cancelled Future or Task adopted as a Promise) cancels the
  * Future, with that error. What it
  * leaves behind: the promise's work goes on unless it honours `signal` (with a plain promise, which
- * gets no signal, it always goes on).
+ * gets no signal, it always goes on). An abort listener that throws is the host's business, as with
+ * any `AbortController`: Node reports it as an uncaught exception.
  * A function that throws synchronously gives a Future that failed with its error.
  *
  * @throws TypeError if `source` is neither a thenable nor a function returning one (the function
