@@ -521,7 +521,7 @@ export class EventLoop {
         else if (typeof item === "function") item(arg);
         else (item as Runnable)._run(arg);
       } catch (e) {
-        this._callbackFailed(e, item);
+        this._callbackFailed(e, item, arg);
       }
       if (--left === 0 && this._stopping) return STOPPED;
       if (--budget <= 0) {
@@ -609,7 +609,7 @@ export class EventLoop {
         if (typeof item === "function") item(arg);
         else (item as Runnable)._run(arg);
       } catch (e) {
-        this._callbackFailed(e, item);
+        this._callbackFailed(e, item, arg);
       }
       const dt = now() - t0;
       if (dt >= this.slowCallbackDuration) this.callExceptionHandler(slowCallback(item, dt));
@@ -629,8 +629,8 @@ export class EventLoop {
     this.callExceptionHandler(deadlock(waiting));
   };
 
-  private _callbackFailed(e: unknown, item: unknown): void {
-    this.callExceptionHandler(callbackFailed(e, item));
+  private _callbackFailed(e: unknown, item: unknown, arg: unknown): void {
+    this.callExceptionHandler(callbackFailed(e, item, arg, this));
   }
 
   private _finishRun(): void {

@@ -5,7 +5,6 @@
 import { Handle } from "../events.js";
 import { Task } from "../tasks.js";
 import { Future, short } from "../futures.js";
-import { runningLoopOrNull } from "./running.js";
 import type { EventLoop, ExceptionContext } from "../base-events.js";
 
 /**
@@ -37,16 +36,13 @@ function callbackName(cb: (...args: any[]) => unknown, args: unknown[] | null, d
 }
 
 /**
- * The ready-queue item `item` (a Handle, a timer, or a done callback) threw `e`. CPython's context:
- * message, exception, handle. A done callback is queued without a Handle (a pair: the function and
- * the future), so one is made here, on the error path only. The loop calls this from `_drain`, in
- * its batch: the running loop is that loop, and the item's argument (a done callback's future) is
- * still its ready queue's `arg`, which only the next `shift()` replaces.
+ * The ready-queue item `item` of `loop` (a Handle, a timer, or a done callback called with `arg`,
+ * its future) threw `e`. CPython's context: message, exception, handle. A done callback is queued
+ * without a Handle (a pair: the function and the future), so one is made here, on the error path only.
  */
-export function callbackFailed(e: unknown, item: unknown): ExceptionContext {
-  const loop = runningLoopOrNull();
+export function callbackFailed(e: unknown, item: unknown, arg: unknown, loop: EventLoop): ExceptionContext {
   const handle =
-    item instanceof Handle ? item : typeof item === "function" && loop !== null ? new Handle(item as () => unknown, [loop._ready.arg], loop) : null;
+    item instanceof Handle ? item : typeof item === "function" ? new Handle(item as () => unknown, [arg], loop) : null;
   // A Handle holds its callback until cancel(): one cancelled by its own callback has let go of it.
   const name = handle !== null && handle._cb !== null ? callbackName(handle._cb, handle._args, handle._loop._debug) : String(item);
   return { message: `Exception in callback ${name}`, exception: e, ...(handle !== null ? { handle } : {}) };
