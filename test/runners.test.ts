@@ -547,18 +547,24 @@ describe("run(): the shutdown iterations", () => {
 });
 
 describe("Runner.close(): a close in progress, and close() from a running loop", () => {
-  /** A runner whose first run leaves a task that answers cancellation with a 5 ms cleanup. */
-  async function runnerWithLeftover(log: unknown[]): Promise<Runner> {
+  /**
+   * A runner whose first run leaves a task that runs `cleanup` when it is cancelled (by default: it
+   * logs its cancel count and the time, and cleans up for 5 ms).
+   */
+  async function runnerWithLeftover(log: unknown[], cleanup?: (runner: Runner) => void): Promise<Runner> {
     const runner = new Runner({ clock: "virtual" });
     await runner.run(function* () {
       createTask(
         (function* () {
           try {
             yield* sleep(1000);
-          } catch (e) {
-            log.push(["left cancelled", currentTask()!.cancelling(), now()]);
-            yield* sleep(5);
-            throw e;
+          } finally {
+            if (cleanup !== undefined) {
+              cleanup(runner);
+            } else {
+              log.push(["left cancelled", currentTask()!.cancelling(), now()]);
+              yield* sleep(5);
+            }
           }
         })(),
       );
@@ -656,18 +662,8 @@ describe("Runner.close(): a close in progress, and close() from a running loop",
 
   test("a leftover task that calls close() while the runner closes gets the close in progress", async () => {
     let inner: Promise<void> | undefined;
-    const runner = new Runner({ clock: "virtual" });
-    await runner.run(function* () {
-      createTask(
-        (function* () {
-          try {
-            yield* sleep(1000);
-          } finally {
-            inner = runner.close();
-          }
-        })(),
-      );
-      yield* sleep(1);
+    const runner = await runnerWithLeftover([], (r) => {
+      inner = r.close();
     });
     const outer = runner.close();
     await outer;
