@@ -71,8 +71,8 @@ named(QueueFull, "QueueFull");
 export class QueueShutDown extends Error {}
 named(QueueShutDown, "QueueShutDown");
 
-/** A `Barrier` was aborted or reset while a task waited on it. */
-export class BrokenBarrierError extends Error {}
+/** A `Barrier` was aborted or reset while a task waited on it. A `RuntimeError`, as in CPython. */
+export class BrokenBarrierError extends RuntimeError {}
 named(BrokenBarrierError, "BrokenBarrierError");
 
 /** A stream ended before `expected` bytes were read; `partial` holds what was read. */
@@ -98,19 +98,39 @@ export class LimitOverrunError extends Error {
 }
 named(LimitOverrunError, "LimitOverrunError");
 
-type Matcher = ((e: unknown) => boolean) | (abstract new (...args: never[]) => unknown);
+type ErrorClass = abstract new (...args: never[]) => unknown;
+type Matcher = ((e: unknown) => boolean) | ErrorClass | readonly ErrorClass[];
 
+function isErrorClass(m: unknown): m is ErrorClass {
+  const proto = typeof m === "function" ? (m as { prototype?: unknown }).prototype : undefined;
+  return proto === Error.prototype || proto instanceof Error;
+}
+
+/**
+ * `split`'s and `subgroup`'s matcher as a predicate: an Error class, an array of them (Python's tuple
+ * of types), or a function that is not a class.
+ * @throws TypeError for anything else (CPython: "expected an exception type, a tuple of exception
+ *   types, or a callable (other than a class)").
+ */
 function toPredicate(m: Matcher): (e: unknown) => boolean {
-  const proto = (m as { prototype?: unknown }).prototype;
-  if (proto !== undefined && (proto === Error.prototype || proto instanceof Error)) {
-    return (e) => e instanceof (m as abstract new (...args: never[]) => unknown);
-  }
-  return m as (e: unknown) => boolean;
+  if (isErrorClass(m)) return (e) => e instanceof m;
+  if (Array.isArray(m) && m.length > 0 && m.every(isErrorClass)) return (e) => m.some((c: ErrorClass) => e instanceof c);
+  if (typeof m === "function" && !isClass(m)) return m as (e: unknown) => boolean;
+  throw new TypeError(
+    "ExceptionGroup: split/subgroup expect an Error class, an array of Error classes, or a predicate function (other than a class)",
+  );
+}
+
+/** A `class`, or a built-in constructor such as `Number` (native, with a prototype): not a predicate. */
+function isClass(f: Function): boolean {
+  const src = Function.prototype.toString.call(f);
+  return /^class\b/.test(src) || (f.prototype !== undefined && /\{\s*\[native code\]\s*\}\s*$/.test(src));
 }
 
 /**
  * Several errors raised together, as by a `TaskGroup`. Extends `AggregateError`: `.exceptions`
- * (same array as `.errors`) holds them in order. `message` is Python's `str(eg)`:
+ * holds them in order, a frozen copy of the array given (as Python keeps a tuple). Items need not be
+ * `Error`s: JS can throw anything, and a TaskGroup groups whatever its children threw. `message` is Python's `str(eg)`:
  * `"unhandled errors in a TaskGroup (2 sub-exceptions)"`.
  *
  * @example
@@ -139,12 +159,14 @@ export class ExceptionGroup extends AggregateError {
       throw new TypeError(`ExceptionGroup: the second argument (exceptions) must be an array, got ${exceptions === null ? "null" : typeof exceptions}`);
     }
     if (exceptions.length === 0) throw new ValueError("ExceptionGroup: the second argument (exceptions) must be a non-empty array");
-    const n = exceptions.length;
-    super(exceptions, `${message} (${n} sub-exception${n === 1 ? "" : "s"})`);
+    // A frozen copy, as Python keeps a tuple: the caller's array may change, `exceptions` does not.
+    const items = Object.freeze([...exceptions]);
+    const n = items.length;
+    super(items, `${message} (${n} sub-exception${n === 1 ? "" : "s"})`);
     // Not enumerable, as AggregateError's `errors`: `console.log(eg)` shows the errors once.
     Object.defineProperties(this, {
       baseMessage: { value: message, writable: true, configurable: true },
-      exceptions: { value: exceptions, writable: true, configurable: true },
+      exceptions: { value: items, writable: true, configurable: true },
     });
   }
 
@@ -178,9 +200,19 @@ export class ExceptionGroup extends AggregateError {
       }
     }
     return [
-      match.length === 0 ? null : this.derive(match),
-      rest.length === 0 ? null : this.derive(rest),
+      match.length === 0 ? null : this._derivedWithMetadata(match),
+      rest.length === 0 ? null : this._derivedWithMetadata(rest),
     ];
+  }
+
+  /** `derive(excs)` carrying this group's `cause` and `stack`, as CPython's split copies `__cause__`, `__context__` and `__traceback__`. */
+  private _derivedWithMetadata(excs: unknown[]): ExceptionGroup {
+    const g = this.derive(excs);
+    if (Object.prototype.hasOwnProperty.call(this, "cause")) {
+      Object.defineProperty(g, "cause", { value: this.cause, writable: true, configurable: true });
+    }
+    Object.defineProperty(g, "stack", { value: this.stack, writable: true, configurable: true });
+    return g;
   }
 }
 named(ExceptionGroup, "ExceptionGroup");

@@ -2,7 +2,7 @@
 // except*). Every outcome below is what CPython 3.13 prints for the same groups.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ExceptionGroup, ValueError, IncompleteReadError, LimitOverrunError, CancelledError, getRunningLoop, type Future } from "../src/index.js";
+import { ExceptionGroup, ValueError, RuntimeError, BrokenBarrierError, IncompleteReadError, LimitOverrunError, CancelledError, getRunningLoop, type Future } from "../src/index.js";
 import { vrun } from "./helpers.js";
 
 class KeyError extends Error {
@@ -84,4 +84,44 @@ test("LimitOverrunError is named, keeps its message and consumed count, and prin
   assert.equal(e.consumed, 7);
   assert.equal(String(e), "LimitOverrunError: Separator is not found, and chunk exceed the limit");
   assert.ok(e instanceof Error);
+});
+
+test("ExceptionGroup keeps a frozen copy of the array given (CPython: a tuple); the count, exceptions and errors agree", () => {
+  const list: unknown[] = [new ValueError("a")];
+  const g = new ExceptionGroup("m", list);
+  list.push(new ValueError("b"), g);
+  assert.equal(g.message, "m (1 sub-exception)");
+  assert.deepEqual([g.exceptions.length, g.errors.length, Object.isFrozen(g.exceptions)], [1, 1, true]);
+  assert.deepEqual(g.split(ValueError), [g, null]);
+});
+
+test("split and subgroup carry the group's cause and stack to both parts, at every level (CPython copies __cause__, __context__, __traceback__)", () => {
+  const inner = new ExceptionGroup("inner", [new ValueError("x"), new TypeError("y")]);
+  Object.defineProperty(inner, "cause", { value: new Error("innercause"), writable: true, configurable: true });
+  const g = new ExceptionGroup("m", [new ValueError("a"), new TypeError("b"), inner]);
+  Object.defineProperty(g, "cause", { value: new Error("root"), writable: true, configurable: true });
+  const [m, r] = g.split(ValueError);
+  const sub = g.subgroup(TypeError)!;
+  assert.deepEqual([m, r, sub].map((x) => (x!.cause as Error).message), ["root", "root", "root"]);
+  assert.equal(m!.stack, g.stack);
+  const nested = m!.exceptions[1] as ExceptionGroup;
+  assert.equal((nested.cause as Error).message, "innercause");
+});
+
+test("split matchers: an Error class, an array of them (Python's tuple), or a predicate; a class that is no Error or a non-function is a TypeError", () => {
+  const a = new ValueError("a");
+  const b = new TypeError("b");
+  const k = new RangeError("k");
+  const g = new ExceptionGroup("m", [a, b, k]);
+  assert.deepEqual(g.split([ValueError, RangeError])[0]!.exceptions, [a, k]);
+  assert.deepEqual(g.split(function isType(e: unknown) { return e instanceof TypeError; })[0]!.exceptions, [b]);
+  const message = /^ExceptionGroup: split\/subgroup expect an Error class, an array of Error classes, or a predicate function/;
+  assert.throws(() => g.split(Number as never), { name: "TypeError", message });
+  class Foo {}
+  assert.throws(() => g.split(Foo as never), { name: "TypeError", message });
+  assert.throws(() => g.subgroup(5 as never), { name: "TypeError", message });
+});
+
+test("BrokenBarrierError is a RuntimeError, as in CPython", () => {
+  assert.equal(new BrokenBarrierError() instanceof RuntimeError, true);
 });
