@@ -5,6 +5,7 @@
  * JS has no BaseException: `CancelledError` is an `Error` like the rest, which is why a bare
  * `catch (e) {}` swallows cancellation; debug mode reports a task that does so (see docs/design.md).
  */
+import { isNativeFunction } from "./internal/functions.js";
 
 function named<T extends abstract new (...args: never[]) => Error>(cls: T, name: string): T {
   Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
@@ -123,8 +124,7 @@ function toPredicate(m: Matcher): (e: unknown) => boolean {
 
 /** A `class`, or a built-in constructor such as `Number` (native, with a prototype): not a predicate. */
 function isClass(f: Function): boolean {
-  const src = Function.prototype.toString.call(f);
-  return /^class\b/.test(src) || (f.prototype !== undefined && /\{\s*\[native code\]\s*\}\s*$/.test(src));
+  return /^class\b/.test(Function.prototype.toString.call(f)) || (f.prototype !== undefined && isNativeFunction(f));
 }
 
 /**
@@ -176,13 +176,19 @@ export class ExceptionGroup extends AggregateError {
   }
 
   /**
-   * The errors that match `pred` (a class or a predicate), keeping the nesting, or `null` if none does.
+   * The errors that match `pred` (an Error class, an array of them, or a predicate), keeping the
+   * nesting, or `null` if none does. Never blocks.
+   * @throws TypeError if `pred` is none of these (a class that is no Error, a number…).
    */
   subgroup(pred: Matcher): ExceptionGroup | null {
     return this.split(pred)[0];
   }
 
-  /** `[matching, rest]`, each a group keeping the nesting, or `null` where empty. */
+  /**
+   * `[matching, rest]`, each a group keeping the nesting and this group's `cause` and `stack`, or
+   * `null` where empty; this group itself if it matches as a whole. Never blocks.
+   * @throws TypeError if `pred` is not an Error class, an array of them, or a predicate function.
+   */
   split(pred: Matcher): [ExceptionGroup | null, ExceptionGroup | null] {
     const test = toPredicate(pred);
     if (test(this)) return [this, null];

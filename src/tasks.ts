@@ -20,6 +20,7 @@ import { checkOptions } from "./internal/options.js";
 import { cancelMessage, Future, newCancelledError, pyRepr, short, SUSPEND, type FutureExtra, type Waitable } from "./futures.js";
 import { checkCoroutine, GeneratorPrototype, isCoroutine, YIELD_ONCE, type Awaitable, type Coroutine, type Suspension } from "./coroutines.js";
 import { checkLoop, getEventLoop, getRunningLoop } from "./internal/running.js";
+import { isNativeFunction } from "./internal/functions.js";
 import type { EventLoop } from "./base-events.js";
 
 /** Options of `createTask` and `new Task()`. */
@@ -691,9 +692,9 @@ export function checkAwaitable(aw: unknown, where: string, index?: number): void
   }
   const iter = (aw as Partial<Iterable<unknown>>)[Symbol.iterator];
   if (typeof iter === "function") {
-    if (!isNative(iter)) return; // an awaitable of your own (ensureFuture wraps it in a task)
+    if (!isNativeFunction(iter)) return; // an awaitable of your own (ensureFuture wraps it in a task)
     const self = aw as { next?: unknown; throw?: unknown };
-    if (iter === IteratorSelf && typeof self.next === "function" && typeof self.throw === "function" && !isNative(self.next)) return;
+    if (iter === IteratorSelf && typeof self.next === "function" && typeof self.throw === "function" && !isNativeFunction(self.next)) return;
     throw new TypeError(
       `${at}: an awaitable was expected, got ${article(tag)} ${tag}: it is iterable, but not an awaitable ` +
         "(a coroutine, a Future, or what sleep, gather… return)",
@@ -704,11 +705,6 @@ export function checkAwaitable(aw: unknown, where: string, index?: number): void
 
 /** %IteratorPrototype%[Symbol.iterator]: what an object that is its own iterator inherits. */
 const IteratorSelf = (Object.getPrototypeOf(GeneratorPrototype) as Iterable<unknown>)[Symbol.iterator];
-
-/** Whether `f` is a built-in function (a Map's iterator method, an array iterator's `next`…). */
-function isNative(f: unknown): boolean {
-  return /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(f));
-}
 
 function article(word: string): string {
   return /^[AEIOU]/i.test(word) ? "an" : "a";
